@@ -1,0 +1,26 @@
+"""Wires envdeck's features into Sphinx; each feature lives in its own module."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from . import __version__
+from .config import setup_config
+from .myst import setup_myst
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+
+def setup_extension(app: Sphinx) -> dict[str, Any]:
+    # A course needs nothing but `extensions = ["envdeck"]`.
+    app.setup_extension("myst_parser")
+    app.setup_extension("sphinx_design")
+    setup_config(app)
+    setup_myst(app)
+    return {
+        "version": __version__,
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+        "env_version": 1,
+    }

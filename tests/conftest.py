@@ -1,0 +1,85 @@
+"""Shared fixtures: real Sphinx builds of small projects made in tmp_path."""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from bs4 import BeautifulSoup
+
+pytest_plugins = ["sphinx.testing.fixtures"]
+
+REPO = Path(__file__).resolve().parent.parent
+CONTENT = REPO / "content"
+SEEDS = REPO.parent / "shared" / "seeds"
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+@dataclass
+class Built:
+    """A finished build: the app, its output directory and what it logged."""
+
+    app: Any
+    srcdir: Path
+    outdir: Path
+    warnings: str
+    status: str
+
+    def html(self, docname: str = "index") -> BeautifulSoup:
+        return BeautifulSoup((self.outdir / f"{docname}.html").read_text("utf8"), "html.parser")
+
+    def text(self, name: str) -> str:
+        return (self.outdir / name).read_text("utf8")
+
+    def doctree(self, docname: str = "index") -> Any:
+        return self.app.env.get_doctree(docname)
+
+    def warning_lines(self) -> list[str]:
+        return [line for line in self.warnings.splitlines() if line.strip()]
+
+
+BuildFn = Callable[..., Built]
+
+
+@pytest.fixture
+def build(tmp_path: Path, make_app: Any) -> BuildFn:
+    """Write ``files`` (name -> text) plus a conf.py into a project and build it.
+
+    ``conf`` is the conf.py body (default: only envdeck); keyword arguments go to
+    ``make_app`` (``buildername``, ``confoverrides``, ``freshenv``, ``parallel``, ...).
+    Call it again with ``files=None`` to rebuild the same project.
+    """
+
+    srcdir = tmp_path / "src"
+
+    def _build(
+        files: dict[str, str] | None = None,
+        *,
+        conf: str = 'extensions = ["envdeck"]\n',
+        buildername: str = "html",
+        **kwargs: Any,
+    ) -> Built:
+        if files is not None:
+            srcdir.mkdir(parents=True, exist_ok=True)
+            (srcdir / "conf.py").write_text(textwrap.dedent(conf), "utf8")
+            for name, body in files.items():
+                path = srcdir / name
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(body, "utf8")
+        app = make_app(buildername, srcdir=srcdir, **kwargs)
+        app.build()
+        return Built(
+            app=app,
+            srcdir=srcdir,
+            outdir=Path(app.outdir),
+            warnings=_ANSI.sub("", app._warning.getvalue()),
+            status=_ANSI.sub("", app._status.getvalue()),
+        )
+
+    return _build
