@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any
 from . import __version__
 from .config import setup_config
 from .myst import setup_myst
+from .notes import setup_notes
+from .slides import setup_slides
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -18,6 +20,8 @@ def setup_extension(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("sphinx_design")
     setup_config(app)
     setup_myst(app)
+    setup_slides(app)
+    setup_notes(app)
     return {
         "version": __version__,
         "parallel_read_safe": True,

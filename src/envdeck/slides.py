@@ -1,0 +1,422 @@
+"""The reveal.js slide deck: with ``-D slide=1`` the ``html`` builder writes a deck.
+
+The engine is sphinx-revealjs.  envdeck subclasses its builder and registers the
+subclass under the name ``html`` (when the ``slide`` flag is on) and under
+sphinx-revealjs's own names ``revealjs`` / ``dirrevealjs``, so that every
+extension's HTML node handlers still apply and ``-b revealjs`` builds the same deck.
+
+What the subclass changes, and why:
+
+* it reads the ``revealjs_*`` options (sphinx-revealjs's configuration), with
+  envdeck's ``envdeck_theme`` / ``_transition`` / ``_aspect_ratio`` /
+  ``_slide_numbers`` as defaults that a user's own ``revealjs_*`` values override;
+* offline and small: code is coloured by Pygments at build time (not by the 1 MB
+  highlight.js plugin), math is written as MathML at build time (not MathJax from
+  a CDN), and only the reveal.js files the deck uses are copied, theme fonts that
+  reveal.js would fetch from Google Fonts are left out;
+* a MyST ``---`` (a docutils transition) breaks the slide without a heading;
+* ``envdeck-deck.js`` scales down slides taller than the frame.
+
+Everything envdeck takes from sphinx-revealjs's internals is listed in
+:data:`REVEALJS_INTERNALS`, and ``tests/test_slides_internals.py`` fails loudly
+when an upgrade breaks one of them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+from types import MethodType
+from typing import TYPE_CHECKING, Any
+
+from docutils import nodes
+from sphinx.builders.dirhtml import DirectoryHTMLBuilder
+from sphinx.highlighting import PygmentsBridge
+from sphinx.writers.html5 import HTML5Translator
+from sphinx_revealjs.builders import RevealjsHTMLBuilder
+from sphinx_revealjs.nodes import revealjs_slide
+from sphinx_revealjs.utils import get_internal_static_path
+from sphinx_revealjs.writers import RevealjsSlideTranslator
+
+from .warnings_ import EnvdeckWarning, warn
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+    from sphinx.config import Config
+
+STATIC_DIR = Path(__file__).parent / "static"
+DECK_CSS = "envdeck-deck.css"
+DECK_JS = "envdeck-deck.js"
+
+#: The bundled reveal.js tree inside sphinx-revealjs (``_static/revealjs``).
+REVEALJS_STATIC = get_internal_static_path()
+
+#: Logical slide size per aspect ratio; reveal.js scales it to the window.
+ASPECT_SIZES = {"16:9": (1280, 720), "16:10": (1280, 800), "4:3": (1024, 768)}
+
+#: reveal.js's speaker view (``S`` key): shows ``<aside class="notes">``.
+NOTES_PLUGIN = {"name": "RevealNotes", "src": "revealjs/plugin/notes/notes.js"}
+
+MATHML_RENDERER = "envdeck-mathml"
+
+#: reveal.js themes with a dark background, which get a dark Pygments style.
+DARK_THEMES = frozenset({"black", "black-contrast", "blood", "dracula", "league", "moon", "night"})
+PYGMENTS_LIGHT, PYGMENTS_DARK = "friendly", "monokai"
+
+#: What envdeck relies on in sphinx-revealjs (checked by test_slides_internals).
+REVEALJS_INTERNALS = (
+    "sphinx_revealjs.builders.RevealjsHTMLBuilder (init, get_theme_config, configure_theme,"
+    " init_css_files, revealjs_context.engine)",
+    "sphinx_revealjs.writers.RevealjsSlideTranslator (visit_section nesting)",
+    "sphinx_revealjs.utils.get_internal_static_path() -> _static/revealjs/dist, plugin/notes",
+    "config values revealjs_style_theme, revealjs_script_conf, revealjs_script_plugins,"
+    " revealjs_static_path, revealjs_css_files, revealjs_js_files",
+    "translation_handlers['revealjs'] filled from 'html' at config-inited",
+)
+
+
+def is_deck(builder: Any) -> bool:
+    """Whether ``builder`` writes a reveal.js deck."""
+    return isinstance(builder, RevealjsHTMLBuilder)
+
+
+def user_set(config: Config, name: str) -> bool:
+    """Whether the user set ``name`` in conf.py or with ``-D`` (their value wins)."""
+    # Private, but present and unchanged from Sphinx 7.3 to 9.x (covered by a test).
+    raw = getattr(config, "_raw_config", {})
+    overrides = getattr(config, "_overrides", {})
+    return name in raw or name in overrides
+
+
+def deck_script_conf(config: Config) -> dict[str, Any]:
+    """reveal.js's ``Reveal.initialize`` options that envdeck's config values give."""
+    width, height = ASPECT_SIZES[config.envdeck_aspect_ratio]
+    return {
+        "width": width,
+        "height": height,
+        "transition": config.envdeck_transition,
+        "slideNumber": "c/t" if config.envdeck_slide_numbers else False,
+        # Reload keeps the slide; the arrow keys walk every slide in reading order,
+        # including the vertical ones that `###` and `---` make.
+        "hash": True,
+        "navigationMode": "linear",
+        # One PDF page per slide (envdeck-deck.js scales tall slides down instead).
+        "pdfMaxPagesPerSlide": 1,
+        "pdfSeparateFragments": False,
+        # sphinx-revealjs sets this itself; setting it here keeps the config that
+        # the environment pickles identical from one build to the next.
+        "scrollActivationWidth": None,
+    }
+
+
+def configure_revealjs(app: Sphinx, config: Config) -> None:
+    """Fill the ``revealjs_*`` options from ``envdeck_*`` ones; register the html deck."""
+    if not user_set(config, "revealjs_style_theme"):
+        config.revealjs_style_theme = config.envdeck_theme
+
+    ours = deck_script_conf(config)
+    theirs = config.revealjs_script_conf if user_set(config, "revealjs_script_conf") else None
+    if isinstance(theirs, dict):
+        config.revealjs_script_conf = {**ours, **theirs}
+    elif isinstance(theirs, str) and theirs.strip():
+        # sphinx-revealjs accepts JavaScript source here: merge in the browser.
+        config.revealjs_script_conf = f"Object.assign({json.dumps(ours)}, ({theirs}))"
+    else:
+        config.revealjs_script_conf = ours
+
+    plugins = list(config.revealjs_script_plugins or [])
+    if not any(p.get("name") == NOTES_PLUGIN["name"] for p in plugins if isinstance(p, dict)):
+        plugins.append(dict(NOTES_PLUGIN))
+    config.revealjs_script_plugins = plugins
+
+    if config.slide:
+        # Before the builder is created: `-D slide=1` with the default builder
+        # (`html`) gives the deck.
+        app.add_builder(HTMLDeckBuilder, override=True)
+
+
+def check_deck_flag(app: Sphinx) -> None:
+    if is_deck(app.builder) and not app.config.slide:
+        warn(
+            f"the {app.builder.name!r} builder writes a slide deck but the 'slide' flag "
+            "is off, so pages render their prose branch; add -D slide=1",
+            EnvdeckWarning.SLIDES,
+        )
+
+
+# --- math: MathML at build time --------------------------------------------
+
+
+def _mathml(self: HTML5Translator, node: nodes.Element, *, block: bool) -> str:
+    from docutils.utils.math.latex2mathml import tex2mathml
+
+    latex = node.astext()
+    try:
+        return tex2mathml(latex, as_block=block)
+    except Exception as err:  # docutils raises several types for bad LaTeX
+        warn(
+            f"cannot render math {latex!r} as MathML: {err}; the deck shows its LaTeX",
+            EnvdeckWarning.SLIDES,
+            location=node,
+        )
+        return f'<code class="math">{self.encode(latex)}</code>'
+
+
+def visit_math_mathml(self: HTML5Translator, node: nodes.math) -> None:
+    self.body.append(self.starttag(node, "span", "", CLASS="math"))
+    self.body.append(_mathml(self, node, block=False))
+    self.body.append("</span>")
+    raise nodes.SkipNode
+
+
+def visit_math_block_mathml(self: HTML5Translator, node: nodes.math_block) -> None:
+    from sphinx.util.math import get_node_equation_number
+
+    self.body.append(self.starttag(node, "div", CLASS="math"))
+    if node.get("number"):
+        number = get_node_equation_number(self, node)
+        self.body.append(f'<span class="eqno">({number})</span>')
+    # Equations separated by a blank line are aligned rows, as with MathJax.
+    parts = [part for part in node.astext().split("\n\n") if part.strip()]
+    block = nodes.math_block("", r" \\ ".join(parts))
+    block.source, block.line = node.source, node.line
+    self.body.append(_mathml(self, block, block=True))
+    self.body.append("</div>\n")
+    raise nodes.SkipNode
+
+
+# --- the translator -----------------------------------------------------------
+
+
+class DeckTranslator(RevealjsSlideTranslator):
+    """sphinx-revealjs's section-to-slide translator, with Pygments and ``---`` breaks."""
+
+    # sphinx-revealjs writes bare <code> for highlight.js (a 1 MB plugin); envdeck
+    # colours code at build time with Pygments, as every other HTML page does.
+    visit_literal_block = HTML5Translator.visit_literal_block
+    depart_literal_block = HTML5Translator.depart_literal_block
+
+    def visit_transition(self, node: nodes.transition) -> None:
+        if self.section_level < 1:
+            super().visit_transition(node)
+            return
+        # End this slide and go on in a new one, below it (like `revealjs-break`).
+        self.body.append("</section>\n<section>\n")
+        raise nodes.SkipNode
+
+
+# --- the builders ---------------------------------------------------------------
+
+
+def _registry(builder: Any) -> Any:
+    # Sphinx 9 deprecates Builder.app; 8.1 has no Builder._registry.
+    return getattr(builder, "_registry", None) or builder.app.registry
+
+
+class DeckBuilder(RevealjsHTMLBuilder):
+    """sphinx-revealjs's builder, made offline, small and configured by envdeck."""
+
+    name = "revealjs"
+    default_translator_class = DeckTranslator
+
+    def init(self) -> None:
+        super().init()
+        # sphinx-revealjs copies its whole 5.5 MiB static tree (and appends it to the
+        # user's list, which changes the pickled config on every build): take it
+        # out; copy_static_files() copies only what the deck uses.
+        internal = str(REVEALJS_STATIC)
+        static_path = self.config.revealjs_static_path
+        while internal in static_path:
+            static_path.remove(internal)
+        # A separate list: extensions append their own static dirs to it.
+        self.config.html_static_path = list(static_path)
+        registry = _registry(self)
+        if MATHML_RENDERER not in registry.html_inline_math_renderers:
+            registry.add_html_math_renderer(
+                MATHML_RENDERER, (visit_math_mathml, None), (visit_math_block_mathml, None)
+            )
+
+    def get_builder_config(self, option: str, default: str) -> Any:
+        # Under the name `html` this builder must still read `revealjs_*` options.
+        try:
+            return getattr(self.config, f"revealjs_{option}")
+        except AttributeError:
+            return super().get_builder_config(option, default)
+
+    @property
+    def math_renderer_name(self) -> str:
+        # Not MathJax: it would be fetched from a CDN when the deck is viewed.
+        return MATHML_RENDERER
+
+    def init_highlighter(self) -> None:
+        super().init_highlighter()
+        if self.config.pygments_style is None:
+            # sphinx-revealjs's theme names no style, which leaves code uncoloured.
+            dark = self.config.revealjs_style_theme in DARK_THEMES
+            style = PYGMENTS_DARK if dark else PYGMENTS_LIGHT
+            self.highlighter = PygmentsBridge("html", style)
+
+    def init_css_files(self) -> None:
+        super().init_css_files()
+        self.add_css_file("pygments.css")
+        self.add_css_file(DECK_CSS)
+
+    def init_js_files(self) -> None:
+        # As sphinx-revealjs's, without Builder.app (deprecated in Sphinx 9).
+        files: list[Any] = []
+        self._js_files = files
+        for filename, attrs in _registry(self).js_files:
+            self.add_js_file(filename, **attrs)
+        for filename, attrs in self.config.revealjs_js_files:
+            self.add_js_file(filename, **attrs)
+        self.add_js_file(DECK_JS)
+
+    def create_translator(self, *args: Any) -> nodes.NodeVisitor:
+        translator = super().create_translator(*args)
+        if self.name in ("revealjs", "dirrevealjs"):
+            return translator
+        # Registered as `html`, Sphinx gave the translator the html handlers; put
+        # back the ones sphinx-revealjs registers for decks (e.g. revealjs-break).
+        handlers = _registry(self).translation_handlers
+        html = handlers.get("html", {})
+        for name, (visit, depart) in handlers.get("revealjs", {}).items():
+            if html.get(name) == (visit, depart):
+                continue
+            setattr(translator, f"visit_{name}", MethodType(visit, translator))
+            if depart:
+                setattr(translator, f"depart_{name}", MethodType(depart, translator))
+        return translator
+
+    def copy_static_files(self) -> None:
+        super().copy_static_files()
+        static = Path(self.outdir, "_static")
+        for source in STATIC_DIR.iterdir():
+            if source.is_file():
+                shutil.copyfile(source, static / source.name)
+        for relpath in sorted(self.revealjs_files()):
+            copy_revealjs_file(relpath, static)
+
+    def revealjs_files(self) -> set[str]:
+        """The files under ``revealjs/`` that the deck's pages load."""
+        engine = self.revealjs_context.engine
+        wanted = {engine.js_path, engine.css_path}
+        for theme in self.used_themes():
+            if theme.startswith(("http://", "https://")) or theme.endswith(".css"):
+                continue
+            wanted.add(f"{engine.theme_dir}/{theme}.css")
+        config = self.config
+        wanted.update(p.get("src", "") for p in config.revealjs_script_plugins)
+        wanted.update(config.revealjs_script_files)
+        wanted.update(name for name, _ in config.revealjs_js_files)
+        wanted.update(
+            entry if isinstance(entry, str) else entry[0] for entry in config.revealjs_css_files
+        )
+        for url in sorted(wanted):
+            if url.startswith(("http://", "https://", "//")):
+                warn(
+                    f"the deck loads {url} from the network when it is viewed",
+                    EnvdeckWarning.SLIDES,
+                    once=True,
+                )
+        return {path for path in wanted if path.startswith("revealjs/")}
+
+    def used_themes(self) -> set[str]:
+        themes = {self.config.revealjs_style_theme}
+        # sphinx-revealjs's `revealjs-slide` directive can set a page's theme.
+        for docname in sorted(self.env.found_docs):
+            try:
+                doctree = self.env.get_doctree(docname)
+            except FileNotFoundError:
+                continue
+            for node in doctree.findall(revealjs_slide):
+                if node.get("theme"):
+                    themes.add(node["theme"])
+        return themes
+
+
+class HTMLDeckBuilder(DeckBuilder):
+    """The deck under the name ``html``: what ``-D slide=1`` builds."""
+
+    name = "html"
+
+
+class DirectoryDeckBuilder(DirectoryHTMLBuilder, DeckBuilder):  # type: ignore[misc]
+    """The deck as ``<page>/index.html`` files, as sphinx-revealjs's ``dirrevealjs``."""
+
+    name = "dirrevealjs"  # type: ignore[misc]
+
+
+# --- copying the reveal.js files a deck uses ------------------------------------
+
+_IMPORT = re.compile(r"@import\s+url\(\s*['\"]?([^'\")]+)['\"]?\s*\)\s*;?[ \t]*\n?")
+_FONT_FACE = re.compile(r"@font-face\s*\{[^}]*\}")
+_SRC = re.compile(r"\s*src:[^;]*;")
+_WOFF = re.compile(r"url\(\s*['\"]?([^'\")]+\.woff)['\"]?\s*\)")
+
+
+def copy_revealjs_file(relpath: str, static: Path) -> None:
+    """Copy ``revealjs/<relpath>`` from sphinx-revealjs into ``static``, trimmed.
+
+    A theme's remote ``@import`` (Google Fonts) is dropped, so the deck never
+    fetches it (the theme's fallback fonts are used); a local font's CSS keeps only
+    its WOFF files, which every browser that runs reveal.js reads.
+    """
+    source = REVEALJS_STATIC / relpath
+    if not source.is_file():
+        warn(
+            f"the deck refers to {relpath!r}, which sphinx-revealjs does not ship",
+            EnvdeckWarning.SLIDES,
+            once=True,
+        )
+        return
+    target = static / relpath
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if source.suffix != ".css":
+        shutil.copyfile(source, target)
+        return
+    text = source.read_text("utf8")
+    for match in _IMPORT.finditer(text):
+        url = match.group(1)
+        if "://" not in url and not url.startswith("//"):
+            copy_font_css(source.parent / url, target.parent / url)
+    text = _IMPORT.sub(
+        lambda m: m.group(0) if "://" not in m.group(1) and not m.group(1).startswith("//") else "",
+        text,
+    )
+    target.write_text(text, "utf8")
+
+
+def copy_font_css(source: Path, target: Path) -> None:
+    if not source.is_file():
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+
+    def woff_only(match: re.Match[str]) -> str:
+        block = match.group(0)
+        fonts = _WOFF.findall(block)
+        for font in fonts:
+            if (source.parent / font).is_file():
+                shutil.copyfile(source.parent / font, target.parent / font)
+        if not fonts:
+            return block
+        src = ", ".join(f"url('{font}') format('woff')" for font in fonts)
+        return _SRC.sub("", block).replace("{", "{\n    src: " + src + ";", 1)
+
+    target.write_text(_FONT_FACE.sub(woff_only, source.read_text("utf8")), "utf8")
+
+
+def setup_slides(app: Sphinx) -> None:
+    app.setup_extension("sphinx_revealjs")
+    # sphinx-revealjs declares parallel_read_safe False, which makes `-j` builds
+    # serial with a warning (an error under -W).  Its directives only build nodes
+    # and keep nothing in the environment, so reading in parallel is safe
+    # (tests/test_slides.py builds with parallel=2 under warning checks).
+    app.extensions["sphinx_revealjs"].parallel_read_safe = True
+    app.add_builder(DeckBuilder, override=True)
+    app.add_builder(DirectoryDeckBuilder, override=True)
+    # After config.py converted the values (priority 100), before sphinx-revealjs
+    # reads its own (priority 500).
+    app.connect("config-inited", configure_revealjs, priority=150)
+    app.connect("builder-inited", check_deck_flag)

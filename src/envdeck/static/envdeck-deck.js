@@ -1,0 +1,106 @@
+/* envdeck: keep every slide inside the frame.
+ *
+ * A slide taller than the frame is scaled down by shrinking its font size (the
+ * content is sized in em, so it follows).  Below MIN_SCALE it scrolls on screen
+ * instead; in the print view (PDF export) it keeps the smallest scale.  Loaded
+ * in <head>, before reveal.js, so it waits for the page before using `Reveal`.
+ */
+(function () {
+  "use strict";
+
+  var MIN_SCALE = 0.45;
+  var STEPS = 8;
+
+  function isLeaf(slide) {
+    return slide && slide.tagName === "SECTION" && !slide.classList.contains("stack");
+  }
+
+  function fits(slide, height) {
+    return slide.scrollHeight <= height + 1;
+  }
+
+  // Returns the scale used, or 0 when the slide cannot be measured (not shown).
+  function fit(slide, height) {
+    if (!isLeaf(slide) || slide.style.display === "none") {
+      return 0;
+    }
+    slide.style.fontSize = "";
+    slide.classList.remove("envdeck-scroll");
+    var scale = 1;
+    if (!fits(slide, height)) {
+      var low = MIN_SCALE;
+      var high = 1;
+      for (var i = 0; i < STEPS; i++) {
+        var mid = (low + high) / 2;
+        slide.style.fontSize = mid + "em";
+        if (fits(slide, height)) {
+          low = mid;
+        } else {
+          high = mid;
+        }
+      }
+      scale = low;
+      slide.style.fontSize = scale + "em";
+    }
+    slide.setAttribute("data-envdeck-scale", scale.toFixed(3));
+    return scale;
+  }
+
+  function fitShownSlides(reveal, force) {
+    var height = reveal.getConfig().height;
+    var slides = reveal.getSlidesElement().querySelectorAll("section");
+    for (var i = 0; i < slides.length; i++) {
+      var slide = slides[i];
+      if (slide.style.display === "none") continue;
+      if (!force && slide.hasAttribute("data-envdeck-scale")) continue;
+      if (fit(slide, height) && !fits(slide, height)) {
+        slide.classList.add("envdeck-scroll");
+      }
+    }
+    reveal.layout();
+  }
+
+  function fitPrintPages(reveal) {
+    var config = reveal.getConfig();
+    var pages = document.querySelectorAll(".reveal .pdf-page");
+    for (var i = 0; i < pages.length; i++) {
+      var page = pages[i];
+      var slide = page.querySelector(":scope > section");
+      if (!isLeaf(slide)) continue;
+      fit(slide, config.height);
+      if (config.center || slide.classList.contains("center")) {
+        // The print view centred the slide before it was scaled.
+        slide.style.top = Math.max((page.clientHeight - slide.scrollHeight) / 2, 0) + "px";
+      }
+    }
+    document.documentElement.setAttribute("data-envdeck-pdf", "ready");
+  }
+
+  function start() {
+    var reveal = window.Reveal;
+    if (!reveal || !reveal.on) return;
+    if (reveal.isPrintView && reveal.isPrintView()) {
+      reveal.on("pdf-ready", function () {
+        document.fonts.ready.then(function () { fitPrintPages(reveal); });
+      });
+      return;
+    }
+    var run = function () {
+      fitShownSlides(reveal, false);
+      reveal.on("slidechanged", function () { fitShownSlides(reveal, false); });
+      // Web fonts change the text's size: measure again once they are in.
+      document.fonts.ready.then(function () { fitShownSlides(reveal, true); });
+    };
+    if (reveal.isReady()) {
+      run();
+    } else {
+      reveal.on("ready", run);
+    }
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();
