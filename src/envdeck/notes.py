@@ -56,7 +56,9 @@ class NotesForBuilder(SphinxPostTransform):
     default_priority = 200
 
     def run(self, **kwargs: Any) -> None:
-        if is_deck(self.app.builder):
+        # Sphinx 9 deprecates SphinxTransform.app; Sphinx 8.1 has no env._builder_cls.
+        builder = getattr(self.env, "_builder_cls", None) or self.app.builder
+        if is_deck(builder):
             return
         hide = self.config.envdeck_prose_notes == "hide"
         for node in list(self.document.findall(speaker_notes)):

@@ -78,8 +78,9 @@ REVEALJS_INTERNALS = (
 
 
 def is_deck(builder: Any) -> bool:
-    """Whether ``builder`` writes a reveal.js deck."""
-    return isinstance(builder, RevealjsHTMLBuilder)
+    """Whether ``builder`` (a builder or its class) writes a reveal.js deck."""
+    cls = builder if isinstance(builder, type) else type(builder)
+    return issubclass(cls, RevealjsHTMLBuilder)
 
 
 def user_set(config: Config, name: str) -> bool:

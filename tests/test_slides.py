@@ -1,0 +1,400 @@
+"""The deck: ``-D slide=1`` makes the ``html`` builder write a reveal.js deck."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from envdeck.slides import DeckBuilder, HTMLDeckBuilder
+
+REPO = Path(__file__).resolve().parent.parent
+CONTENT = REPO / "content"
+MIB = 1024 * 1024
+
+DECK_PAGE = """\
+# Title slide
+
+Lead text.
+
+## Second slide
+
+Body of two.
+
+### Below two
+
+Vertical.
+
+---
+
+After a break.
+
+## Third slide
+
+Three.
+"""
+
+
+def deck_config(soup) -> dict:
+    """The options envdeck passed to ``Reveal.initialize`` (a JSON object in the page)."""
+    script = next(s for s in soup.find_all("script") if "Reveal.initialize" in s.text)
+    text = re.search(r"Object\.assign\(revealjsConfig, (.*?)\);\n", script.text).group(1)
+    return json.loads(text)
+
+
+def slide_tree(soup) -> list[list[str]]:
+    """Horizontal stacks of vertical slides, each slide named by its first text."""
+    stacks = soup.select_one("div.reveal > div.slides").find_all("section", recursive=False)
+    return [
+        [" ".join(s.get_text(" ", strip=True).split()[:2]) for s in stack.find_all("section")]
+        for stack in stacks
+    ]
+
+
+def test_slide_flag_turns_html_builder_into_the_deck(build):
+    built = build({"index.md": DECK_PAGE}, confoverrides={"slide": "1"})
+    assert built.app.builder.name == "html"
+    assert isinstance(built.app.builder, HTMLDeckBuilder)
+    soup = built.html()
+    assert soup.select_one("div.reveal > div.slides > section")
+    scripts = [s.get("src", "") for s in soup.find_all("script")]
+    assert "_static/revealjs/dist/reveal.js" in scripts
+    assert "_static/revealjs/plugin/notes/notes.js" in scripts
+    assert (built.outdir / "_static/revealjs/dist/reveal.js").is_file()
+    assert built.warnings == ""
+
+
+@pytest.mark.parametrize("flag", ["0", "false", "off"])
+def test_without_the_flag_html_is_a_normal_page(build, flag):
+    built = build({"index.md": DECK_PAGE}, confoverrides={"slide": flag})
+    assert not isinstance(built.app.builder, DeckBuilder)
+    page = (built.outdir / "index.html").read_text("utf8")
+    assert "reveal" not in page.lower()
+    assert "envdeck-deck" not in page
+    assert not (built.outdir / "_static/revealjs").exists()
+    assert not (built.outdir / "_static/envdeck-deck.css").exists()
+    assert built.html().select_one("h2").get_text().startswith("Second slide")
+    assert built.warnings == ""
+
+
+def test_headings_and_thematic_breaks_make_slides(build):
+    built = build({"index.md": DECK_PAGE}, confoverrides={"slide": True})
+    # `#` title slide, `##` new slide (right), `###` and `---` below it.
+    assert slide_tree(built.html()) == [
+        ["Title slide"],
+        ["Second slide", "Below two", "After a"],
+        ["Third slide"],
+    ]
+
+
+def test_prose_keeps_thematic_break_as_a_rule(build):
+    built = build({"index.md": DECK_PAGE})
+    assert built.html().select_one("hr")
+
+
+def test_revealjs_break_directive_works_under_the_html_name(build):
+    # sphinx-revealjs registers a deck handler for this node under `revealjs`
+    # only; the html-named deck must use it (and not the html "skip" handler).
+    page = "# Title\n\nOne.\n\n```{revealjs-break}\n```\n\nTwo.\n"
+    built = build({"index.md": page}, confoverrides={"slide": "1"})
+    assert slide_tree(built.html()) == [["Title One.", "Title Two."]]
+
+
+def test_b_revealjs_builds_the_same_deck(build):
+    built = build({"index.md": DECK_PAGE}, buildername="revealjs", confoverrides={"slide": "1"})
+    assert isinstance(built.app.builder, DeckBuilder)
+    soup = built.html()
+    assert slide_tree(soup)[0] == ["Title slide"]
+    assert deck_config(soup)["width"] == 1280
+    assert soup.select_one('link[href*="envdeck-deck.css"]')
+    assert built.warnings == ""
+
+
+def test_b_revealjs_without_the_flag_warns(build):
+    built = build({"index.md": DECK_PAGE}, buildername="revealjs")
+    assert "[envdeck.slides]" in built.warnings
+    assert "-D slide=1" in built.warnings
+
+
+def test_default_options_reach_reveal(build):
+    built = build({"index.md": DECK_PAGE}, confoverrides={"slide": "1"})
+    soup = built.html()
+    config = deck_config(soup)
+    assert (config["width"], config["height"]) == (1280, 720)
+    assert config["transition"] == "slide"
+    assert config["slideNumber"] == "c/t"
+    assert config["pdfMaxPagesPerSlide"] == 1
+    assert soup.select_one('link[href^="_static/revealjs/dist/theme/white.css"]')
+
+
+def test_envdeck_options_reach_reveal(build):
+    built = build(
+        {"index.md": DECK_PAGE},
+        confoverrides={
+            "slide": "1",
+            "envdeck_theme": "night",
+            "envdeck_transition": "fade",
+            "envdeck_aspect_ratio": "4:3",
+            "envdeck_slide_numbers": "off",
+        },
+    )
+    soup = built.html()
+    config = deck_config(soup)
+    assert (config["width"], config["height"]) == (1024, 768)
+    assert config["transition"] == "fade"
+    assert config["slideNumber"] is False
+    assert soup.select_one('link[href^="_static/revealjs/dist/theme/night.css"]')
+    theme_css = (built.outdir / "_static/revealjs/dist/theme/night.css").read_text("utf8")
+    # night imports two Google fonts; the offline deck drops them.
+    assert "googleapis" not in theme_css
+    assert "--r-main-font" in theme_css
+    # A dark theme gets a dark Pygments style.
+    assert "#272822" in (built.outdir / "_static/pygments.css").read_text("utf8")
+    assert built.warnings == ""
+
+
+def test_bad_option_warns_and_falls_back(build):
+    built = build(
+        {"index.md": DECK_PAGE},
+        confoverrides={"slide": "1", "envdeck_theme": "neon", "envdeck_aspect_ratio": "21:9"},
+    )
+    assert "[envdeck.config]" in built.warnings
+    assert "envdeck_theme" in built.warnings and "envdeck_aspect_ratio" in built.warnings
+    soup = built.html()
+    assert soup.select_one('link[href^="_static/revealjs/dist/theme/white.css"]')
+    assert deck_config(soup)["width"] == 1280
+
+
+def test_users_revealjs_settings_win(build):
+    conf = """\
+extensions = ["envdeck"]
+envdeck_theme = "night"
+revealjs_style_theme = "sky"
+revealjs_script_conf = {"transition": "zoom", "controls": False}
+"""
+    built = build({"index.md": DECK_PAGE}, conf=conf, confoverrides={"slide": "1"})
+    soup = built.html()
+    config = deck_config(soup)
+    assert config["transition"] == "zoom"
+    assert config["controls"] is False
+    assert config["width"] == 1280  # envdeck's, where the user set nothing
+    assert soup.select_one('link[href^="_static/revealjs/dist/theme/sky.css"]')
+    assert not soup.select_one('link[href*="night.css"]')
+
+
+def test_users_script_conf_as_javascript_is_merged(build):
+    conf = 'extensions = ["envdeck"]\nrevealjs_script_conf = "{controls: false}"\n'
+    built = build({"index.md": DECK_PAGE}, conf=conf, confoverrides={"slide": "1"})
+    script = next(s for s in built.html().find_all("script") if "Reveal.initialize" in s.text)
+    assert 'Object.assign({"width": 1280' in script.text
+    assert "({controls: false}))" in script.text
+
+
+CODE_AND_MATH = """\
+# Code
+
+```python
+import sys
+```
+
+Inline $e^{i\\pi}$ and:
+
+$$
+\\int_0^1 x\\,dx = \\frac{1}{2}
+$$
+"""
+
+
+def test_code_is_coloured_by_pygments_at_build_time(build):
+    built = build({"index.md": CODE_AND_MATH}, confoverrides={"slide": "1"})
+    soup = built.html()
+    assert soup.select_one("div.highlight-python div.highlight pre span.kn").get_text() == "import"
+    assert not soup.select("code[data-trim]")  # sphinx-revealjs's highlight.js markup
+    assert soup.select_one('link[href^="_static/pygments.css"]')
+    assert ".kn" in (built.outdir / "_static/pygments.css").read_text("utf8")
+    assert not (built.outdir / "_static/revealjs/plugin/highlight").exists()
+
+
+def test_math_is_mathml_without_mathjax(build):
+    conf = 'extensions = ["envdeck"]\nmyst_enable_extensions = ["dollarmath"]\n'
+    built = build({"index.md": CODE_AND_MATH}, conf=conf, confoverrides={"slide": "1"})
+    soup = built.html()
+    inline = soup.select_one("span.math > math")
+    assert inline.select_one("mi").get_text() == "e"
+    block = soup.select_one("div.math > math[display=block]")
+    assert block.select_one("mfrac")
+    page = (built.outdir / "index.html").read_text("utf8")
+    assert "mathjax" not in page.lower()
+    assert built.warnings == ""
+
+
+def test_prose_math_is_untouched(build):
+    conf = 'extensions = ["envdeck"]\nmyst_enable_extensions = ["dollarmath"]\n'
+    built = build({"index.md": CODE_AND_MATH}, conf=conf)
+    assert "mathjax" in (built.outdir / "index.html").read_text("utf8").lower()
+    assert not built.html().select("math")
+
+
+def test_bad_math_warns_with_location_and_shows_latex(build):
+    page = "# Math\n\ntext\n\n$$\n\\nosuchcommand x\n$$\n"
+    conf = 'extensions = ["envdeck"]\nmyst_enable_extensions = ["dollarmath"]\n'
+    built = build({"index.md": page}, conf=conf, confoverrides={"slide": "1"})
+    assert re.search(r"index\.md:\d+: WARNING: cannot render math .*\[envdeck\.slides\]", built.warnings)
+    assert "\\nosuchcommand" in built.html().select_one("div.math code.math").get_text()
+
+
+def test_design_components_render_on_a_slide(build):
+    page = """\
+# Components
+
+::::{grid} 2
+:::{grid-item-card} One
+Card one.
+:::
+:::{grid-item-card} Two
+Card two {bdg-primary}`new`
+:::
+::::
+
+::::{tab-set}
+:::{tab-item} uv
+`uv sync`
+:::
+:::{tab-item} pip
+`pip install`
+:::
+::::
+"""
+    built = build({"index.md": page}, confoverrides={"slide": "1"})
+    slide = built.html().select_one("div.slides section section")
+    assert len(slide.select("div.sd-card")) == 2
+    assert slide.select_one("span.sd-badge").get_text() == "new"
+    assert len(slide.select("div.sd-tab-set > input")) == 2
+    assert built.html().select_one('link[href^="_static/sphinx-design.min.css"]')
+    assert built.warnings == ""
+
+
+def test_nothing_in_the_deck_is_fetched_from_the_network(build):
+    conf = 'extensions = ["envdeck"]\nmyst_enable_extensions = ["dollarmath"]\n'
+    themes = {}
+    for theme in ("white", "league", "sky", "simple"):
+        built = build(
+            {"index.md": CODE_AND_MATH},
+            conf=conf,
+            confoverrides={"slide": "1", "envdeck_theme": theme},
+            freshenv=True,
+        )
+        themes[theme] = built
+        for path in built.outdir.rglob("*"):
+            if path.suffix not in (".html", ".css", ".js"):
+                continue
+            text = path.read_text("utf8", errors="replace")
+            # A URL a browser would load: in src/href attributes, url() or @import.
+            loads = re.findall(r"""(?:src|href)=["'](?:https?:)?//|url\(\s*['"]?(?:https?:)?//""", text)
+            assert not loads, f"{path.relative_to(built.outdir)} loads from the network"
+    assert "League Gothic" in (
+        themes["league"].outdir / "_static/revealjs/dist/theme/fonts/league-gothic/league-gothic.css"
+    ).read_text("utf8")
+
+
+def test_only_the_revealjs_files_the_deck_uses_are_copied(build):
+    built = build({"index.md": DECK_PAGE}, confoverrides={"slide": "1"})
+    revealjs = built.outdir / "_static/revealjs"
+    copied = {p.relative_to(revealjs).as_posix() for p in revealjs.rglob("*") if p.is_file()}
+    fonts = {p for p in copied if p.startswith("dist/theme/fonts/")}
+    assert copied - fonts == {
+        "dist/reveal.css",
+        "dist/reveal.js",
+        "dist/theme/white.css",
+        "plugin/notes/notes.js",
+    }
+    # WOFF only: every browser reveal.js supports reads it.
+    assert fonts and all(p.endswith((".woff", ".css")) for p in fonts)
+
+
+def test_a_users_reveal_plugin_is_copied_too(build):
+    conf = """\
+extensions = ["envdeck"]
+revealjs_script_plugins = [{"name": "RevealZoom", "src": "revealjs/plugin/zoom/zoom.js"}]
+"""
+    built = build({"index.md": DECK_PAGE}, conf=conf, confoverrides={"slide": "1"})
+    assert (built.outdir / "_static/revealjs/plugin/zoom/zoom.js").is_file()
+    script = next(s for s in built.html().find_all("script") if "Reveal.initialize" in s.text)
+    assert "RevealZoom" in script.text and "RevealNotes" in script.text
+
+
+def test_a_remote_or_missing_reveal_file_warns(build):
+    conf = """\
+extensions = ["envdeck"]
+revealjs_script_plugins = [
+    {"name": "Remote", "src": "https://example.org/plugin.js"},
+    {"name": "Missing", "src": "revealjs/plugin/nosuch/nosuch.js"},
+]
+"""
+    built = build({"index.md": DECK_PAGE}, conf=conf, confoverrides={"slide": "1"})
+    assert "loads https://example.org/plugin.js from the network" in built.warnings
+    assert "'revealjs/plugin/nosuch/nosuch.js', which sphinx-revealjs does not ship" in (
+        built.warnings
+    )
+    assert built.warnings.count("[envdeck.slides]") == 2
+
+
+def test_per_page_theme_from_revealjs_slide_is_copied(build):
+    page = "# Themed\n\n```{revealjs-slide}\n:theme: moon\n```\n\nText.\n"
+    built = build({"index.md": page}, confoverrides={"slide": "1"})
+    assert built.html().select_one('link[href^="_static/revealjs/dist/theme/moon.css"]')
+    assert (built.outdir / "_static/revealjs/dist/theme/moon.css").is_file()
+
+
+PAGES = {f"page{i}.md": f"# Page {i}\n\ntext\n" for i in range(4)}
+PAGES["index.md"] = "# Index\n\n```{toctree}\n" + "\n".join(PAGES) + "\n```\n"
+
+
+@pytest.mark.parametrize("slide", ["0", "1"])
+def test_parallel_builds_do_not_warn(build, slide):
+    # sphinx-revealjs declares itself unsafe for parallel reading; envdeck vouches.
+    built = build(PAGES, confoverrides={"slide": slide}, parallel=2)
+    assert built.warnings == ""
+    assert built.app.is_parallel_allowed("read")
+    assert built.html("page3").select_one("h1").get_text().startswith("Page 3")
+
+
+def test_second_deck_build_reads_nothing(build):
+    build({"index.md": DECK_PAGE}, confoverrides={"slide": "1"})
+    again = build(None, confoverrides={"slide": "1"})
+    # sphinx-revealjs alone changes revealjs_static_path on every build.
+    assert "0 added, 0 changed, 0 removed" in again.status
+    assert not (again.outdir / "_static/revealjs/dist/theme/black.css").exists()
+
+
+@pytest.mark.parametrize("buildername", ["latex", "text", "man", "texinfo"])
+def test_deck_assets_never_reach_other_builders(build, buildername):
+    built = build({"index.md": CODE_AND_MATH}, buildername=buildername, confoverrides={"slide": "1"})
+    names = {p.name for p in built.outdir.rglob("*")}
+    assert not {"envdeck-deck.css", "envdeck-deck.js", "reveal.js", "reveal.css"} & names
+    for path in built.outdir.rglob("*"):
+        if path.is_file() and path.suffix in (".tex", ".txt", ".1", ".texi", ".sty", ""):
+            assert "envdeck-deck" not in path.read_text("utf8", errors="replace")
+    assert built.warnings == ""
+
+
+def test_course_deck_fits_the_size_budget(build):
+    files = {
+        path.relative_to(CONTENT).as_posix(): path.read_text("utf8")
+        for path in CONTENT.rglob("*")
+        if path.is_file() and path.suffix in (".md", ".rst")
+    }
+    conf = (REPO / "conf.py").read_text("utf8")
+    built = build(files, conf=conf, confoverrides={"slide": "1"})
+    sizes = {
+        path: path.stat().st_size
+        for path in built.outdir.rglob("*")
+        if path.is_file() and ".doctrees" not in path.parts
+    }
+    fonts = sum(size for path, size in sizes.items() if "fonts" in path.parts)
+    total = sum(sizes.values())
+    print(f"course deck: {total / MIB:.2f} MiB, {(total - fonts) / MIB:.2f} MiB without fonts")
+    assert total - fonts < 1.5 * MIB
+    assert Path(built.outdir, "lifecycle.html").is_file()
