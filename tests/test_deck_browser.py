@@ -1,0 +1,319 @@
+"""The deck in a real browser: headless Chromium, served from 127.0.0.1.
+
+Driven by Playwright's Python package with the system's Chromium
+(``executable_path``); skipped, saying why, where no Chromium is installed.
+Screenshots go to ``$ENVDECK_SCREENSHOTS`` when set, else to the test's tmp dir.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import pytest
+from sphinx.testing.util import SphinxTestApp
+
+from envdeck.pdf import PdfError, find_chromium
+
+pytestmark = pytest.mark.browser
+
+REPO = Path(__file__).resolve().parent.parent
+SEED = REPO / "content" / "lifecycle.md"
+
+LAUNCH_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+NOTE = "Ask who has moved a venv and watched it break."
+
+FEATURES = f"""\
+# Deck features
+
+Title slide.
+
+:::{{notes}}
+{NOTE}
+:::
+
+## Code and math
+
+```python
+import sys
+print(sys.prefix)
+```
+
+The mean is $\\bar x = \\frac{{1}}{{n}}\\sum_i x_i$.
+
+### Below code
+
+A vertical slide.
+
+## A long slide
+
+{"".join(f"- point number {i}, which takes a line of its own{chr(10)}" for i in range(1, 19))}
+## A very long slide
+
+{"".join(f"- point {i} of far too many for one slide{chr(10)}" for i in range(1, 61))}
+## Tabs and badges
+
+::::{{tab-set}}
+:::{{tab-item}} uv
+`uv sync` {{bdg-success}}`fast`
+:::
+:::{{tab-item}} pip
+`pip install -r requirements.txt`
+:::
+::::
+"""
+
+
+def chromium_or_skip() -> str:
+    try:
+        return find_chromium()
+    except PdfError as err:
+        pytest.skip(f"browser tests need Chromium: {err}")
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def deck(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Build the deck once; serve it on 127.0.0.1; yield its base URL."""
+    chromium_or_skip()
+    srcdir = tmp_path_factory.mktemp("deck") / "src"
+    srcdir.mkdir()
+    (srcdir / "conf.py").write_text(
+        'extensions = ["envdeck"]\nmyst_enable_extensions = ["dollarmath"]\n', "utf8"
+    )
+    # The seed lesson's slide branch, as the Jinja stage renders it.
+    seed = jinja2.Template(SEED.read_text("utf8")).render(slide=True, prose=False)
+    (srcdir / "lifecycle.md").write_text(seed, "utf8")
+    (srcdir / "index.md").write_text(FEATURES + "\n```{toctree}\n:hidden:\n\nlifecycle\n```\n")
+    app = SphinxTestApp("html", srcdir=srcdir, confoverrides={"slide": "1"})
+    try:
+        app.build()
+        assert app._warning.getvalue() == ""
+        outdir = str(app.outdir)
+    finally:
+        app.cleanup()
+    handler = functools.partial(QuietHandler, directory=outdir)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser(deck: str) -> Iterator[Any]:
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=chromium_or_skip(), args=LAUNCH_FLAGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+@pytest.fixture
+def requests() -> list[str]:
+    return []
+
+
+@pytest.fixture
+def page(browser: Any, requests: list[str]) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    # Every request of every page and frame (the speaker view's too).
+    context.on("request", lambda request: requests.append(request.url))
+    page = context.new_page()
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def shots(tmp_path: Path) -> Path:
+    folder = Path(os.environ.get("ENVDECK_SCREENSHOTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def open_deck(page: Any, url: str) -> None:
+    page.goto(url)
+    page.wait_for_function("window.Reveal && Reveal.isReady()")
+    page.evaluate("document.fonts.ready")
+    page.wait_for_timeout(300)  # envdeck-deck.js re-fits once the fonts are in
+
+
+def indices(page: Any) -> tuple[int, int]:
+    found = page.evaluate("Reveal.getIndices()")
+    return found["h"], found["v"]
+
+
+def go(page: Any, key: str) -> None:
+    page.keyboard.press(key)
+    page.wait_for_timeout(900)  # the slide transition
+
+
+def box(page: Any, selector: str) -> dict[str, float]:
+    found = page.locator(selector).first.bounding_box()
+    assert found, f"{selector} is not rendered"
+    return found
+
+
+def inside(inner: dict[str, float], outer: dict[str, float]) -> bool:
+    return (
+        inner["x"] >= outer["x"] - 1
+        and inner["y"] >= outer["y"] - 1
+        and inner["x"] + inner["width"] <= outer["x"] + outer["width"] + 1
+        and inner["y"] + inner["height"] <= outer["y"] + outer["height"] + 1
+    )
+
+
+def assert_local(requests: list[str], deck: str) -> None:
+    assert requests, "no request was recorded"
+    strays = [url for url in requests if not url.startswith(f"{deck}/")]
+    assert not strays, f"requests left the machine: {strays}"
+
+
+def test_arrow_keys_move_between_slides(page, deck, requests, shots):
+    open_deck(page, f"{deck}/index.html")
+    assert indices(page) == (0, 0)
+    page.screenshot(path=shots / "deck-0-title.png")
+    go(page, "ArrowRight")
+    assert indices(page) == (1, 0)
+    assert "Code and math" in page.evaluate("Reveal.getCurrentSlide().textContent")
+    page.screenshot(path=shots / "deck-1-code-math.png")
+    # Linear navigation: the right arrow walks into the vertical slide below, too.
+    go(page, "ArrowRight")
+    assert indices(page) == (1, 1)
+    go(page, "ArrowLeft")
+    assert indices(page) == (1, 0)
+    go(page, "ArrowLeft")
+    assert indices(page) == (0, 0)
+    assert page.evaluate("Reveal.getTotalSlides()") == 6
+    assert_local(requests, deck)
+
+
+def test_code_is_coloured_and_math_is_rendered(page, deck):
+    open_deck(page, f"{deck}/index.html#/1")
+    keyword = page.locator("div.highlight span.kn").first
+    assert keyword.evaluate("el => getComputedStyle(el).color") != page.locator(
+        "div.highlight span.n"
+    ).first.evaluate("el => getComputedStyle(el).color")
+    fraction = box(page, "span.math mfrac")
+    # Rendered as MathML: the fraction is a box taller than one line of text.
+    assert fraction["height"] > box(page, "span.math mi")["height"]
+
+
+def test_seed_cards_lie_side_by_side_inside_the_16_9_frame(page, deck, requests, shots):
+    open_deck(page, f"{deck}/lifecycle.html")
+    page.screenshot(path=shots / "seed-lifecycle.png")
+    frame = box(page, ".reveal .slides")
+    assert frame["width"] / frame["height"] == pytest.approx(16 / 9, rel=0.01)
+    cards = page.locator(".reveal .slides section.present:not(.stack) .sd-card")
+    assert cards.count() == 2
+    left, right = cards.nth(0).bounding_box(), cards.nth(1).bounding_box()
+    for card in (left, right):
+        assert inside(card, frame), f"card {card} outside the frame {frame}"
+    assert abs(left["y"] - right["y"]) < 2, "cards are not side by side"
+    assert left["x"] + left["width"] <= right["x"]
+    # Readable: the slide was not shrunk, and the card text is a sensible size.
+    slide = page.locator(".reveal .slides section.present:not(.stack)")
+    assert float(slide.get_attribute("data-envdeck-scale")) == 1.0
+    scale = page.evaluate("Reveal.getScale()")
+    text_px = (
+        cards.nth(0).locator("li").first.evaluate("el => parseFloat(getComputedStyle(el).fontSize)")
+    )
+    assert text_px * scale >= 18, f"card text is {text_px * scale:.0f}px on screen"
+    assert_local(requests, deck)
+
+
+def test_tall_slide_is_scaled_down_into_the_frame(page, deck, shots):
+    open_deck(page, f"{deck}/index.html#/2")
+    assert "A long slide" in page.evaluate("Reveal.getCurrentSlide().textContent")
+    page.screenshot(path=shots / "deck-2-long.png")
+    slide = page.locator(".reveal .slides section.present:not(.stack)")
+    scale = float(slide.get_attribute("data-envdeck-scale"))
+    assert 0.45 <= scale < 1
+    frame = box(page, ".reveal .slides")
+    last = slide.locator("li").last.bounding_box()
+    assert inside(last, frame), "the last point is cut off"
+    assert inside(slide.locator("h2").bounding_box(), frame)
+
+
+def test_taller_slide_scrolls_to_its_last_line(page, deck, shots):
+    open_deck(page, f"{deck}/index.html#/3")
+    assert "A very long slide" in page.evaluate("Reveal.getCurrentSlide().textContent")
+    slide = page.locator(".reveal .slides section.present:not(.stack)")
+    # At the smallest scale it still overflows: it scrolls instead of being cut.
+    assert float(slide.get_attribute("data-envdeck-scale")) < 0.5
+    assert "envdeck-scroll" in slide.get_attribute("class")
+    frame = box(page, ".reveal .slides")
+    last = slide.locator("li").last
+    assert not inside(last.bounding_box(), frame)
+    slide.evaluate("el => { el.scrollTop = el.scrollHeight; }")
+    assert inside(last.bounding_box(), frame)
+    page.screenshot(path=shots / "deck-3-very-long-scrolled.png")
+
+
+def test_notes_are_hidden_on_the_slide_and_shown_in_the_speaker_view(page, deck, requests, shots):
+    open_deck(page, f"{deck}/index.html")
+    assert page.locator("aside.notes").count() == 1
+    assert not page.locator("aside.notes").is_visible()
+    assert NOTE not in page.evaluate("document.querySelector('.reveal').innerText")
+    with page.expect_popup() as popup:
+        page.keyboard.press("s")
+    speaker = popup.value
+    notes = speaker.locator(".speaker-controls-notes .value")
+    notes.wait_for(state="visible")
+    speaker.wait_for_function(
+        "text => document.querySelector('.speaker-controls-notes .value').innerText.includes(text)",
+        arg=NOTE,
+    )
+    speaker.wait_for_timeout(500)
+    speaker.screenshot(path=shots / "speaker-view.png")
+    assert_local(requests, deck)
+
+
+def test_tabs_and_badges_work_on_a_slide(page, deck, shots):
+    open_deck(page, f"{deck}/index.html#/4")
+    page.screenshot(path=shots / "deck-4-tabs.png")
+    pip = page.locator(".sd-tab-set > label", has_text="pip")
+    assert page.locator(".sd-badge", has_text="fast").is_visible()
+    pip.click()
+    assert page.locator(".sd-tab-content code", has_text="pip install").is_visible()
+    assert not page.locator(".sd-tab-content code", has_text="uv sync").is_visible()
+
+
+def test_walking_the_whole_deck_stays_on_the_machine(page, deck, requests):
+    for name in ("index.html", "lifecycle.html"):
+        open_deck(page, f"{deck}/{name}")
+        total = page.evaluate("Reveal.getTotalSlides()")
+        for _ in range(total):
+            go(page, "ArrowRight")
+        assert page.evaluate("Reveal.isLastSlide()")
+        page.keyboard.press("Escape")  # the overview shows every slide at once
+        page.wait_for_timeout(500)
+    assert_local(requests, deck)
+    assert any(url.endswith(".woff") for url in requests)  # fonts came from the deck
