@@ -1,0 +1,161 @@
+"""``envdeck pdf``: a built deck to PDF through headless Chromium, one page per slide."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from pypdf import PdfReader
+
+from envdeck import pdf
+
+LONG = "".join(f"- point {i} of a long list\n" for i in range(1, 19))
+
+DECK = f"""\
+# PDF deck
+
+Title slide.
+
+:::{{notes}}
+Not on the page.
+:::
+
+## Second
+
+```{{revealjs-fragments}}
+- one
+- two
+```
+
+### Below second
+
+Vertical.
+
+## Long
+
+{LONG}
+---
+
+After the break.
+"""
+
+
+def cli(*argv: str) -> int:
+    """Run ``envdeck pdf ARGV`` through the parser envdeck.cli builds."""
+    parser = argparse.ArgumentParser(prog="envdeck")
+    pdf.register_cli(parser.add_subparsers())
+    args = parser.parse_args(["pdf", *argv])
+    return int(args.func(args))
+
+
+def chromium_or_skip() -> str:
+    try:
+        return pdf.find_chromium()
+    except pdf.PdfError as err:
+        pytest.skip(f"PDF export needs Chromium: {err}")
+
+
+def slide_count(page: Path) -> int:
+    soup = BeautifulSoup(page.read_text("utf8"), "html.parser")
+    sections = soup.select("div.slides section")
+    return sum(1 for s in sections if not s.find("section"))
+
+
+@pytest.fixture
+def deck(build) -> Path:
+    built = build(
+        {"index.md": DECK, "other.md": "# Other\n\n## Two\n"},
+        conf='extensions = ["envdeck"]\nexclude_patterns = []\n',
+        confoverrides={"slide": "1"},
+    )
+    assert "[envdeck" not in built.warnings
+    return built.outdir
+
+
+@pytest.mark.browser
+def test_one_page_per_slide(deck, tmp_path):
+    chromium_or_skip()
+    out = tmp_path / "deck.pdf"
+    assert cli(str(deck / "index.html"), "-o", str(out)) == 0
+    reader = PdfReader(out)
+    slides = slide_count(deck / "index.html")
+    assert slides == 5
+    assert len(reader.pages) == slides
+    texts = [page.extract_text() for page in reader.pages]
+    for number, marker in enumerate(
+        ["PDF DECK", "SECOND", "BELOW SECOND", "LONG", "After the break"]
+    ):
+        assert marker in texts[number].upper() or marker in texts[number], (number, texts)
+    # The tall slide was scaled onto its one page, not cut off.
+    assert "point 18 of a long list" in texts[3]
+    # Fragments are all shown, on the slide's one page.
+    assert "one" in texts[1] and "two" in texts[1]
+    assert "Not on the page" not in "".join(texts)
+    box = reader.pages[0].mediabox
+    assert float(box.width) / float(box.height) == pytest.approx(16 / 9, rel=0.01)
+    if shutil.which("pdftoppm"):  # for a person to look at
+        folder = Path(os.environ.get("ENVDECK_SCREENSHOTS") or tmp_path)
+        folder.mkdir(parents=True, exist_ok=True)
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", "50", str(out), str(folder / "pdf-page")], check=True
+        )
+
+
+@pytest.mark.browser
+def test_build_directory_exports_every_deck_page(deck, tmp_path, capsys):
+    chromium_or_skip()
+    assert cli(str(deck), "-o", str(tmp_path / "pdfs")) == 0
+    written = sorted(p.name for p in (tmp_path / "pdfs").iterdir())
+    assert written == ["index.pdf", "other.pdf"]
+    assert len(PdfReader(tmp_path / "pdfs" / "other.pdf").pages) == slide_count(deck / "other.html")
+    assert "other.pdf: 2 pages" in capsys.readouterr().out
+
+
+@pytest.mark.browser
+def test_a_page_without_reveal_is_refused(build, tmp_path, capsys):
+    chromium_or_skip()
+    prose = build({"index.md": "# Prose\n"})
+    page = prose.outdir / "index.html"
+    assert cli(str(page), "-o", str(tmp_path / "x.pdf")) == 1
+    assert "not a reveal.js deck" in capsys.readouterr().err
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_no_chromium_is_a_clear_error(deck, tmp_path, monkeypatch, capsys):
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    assert cli(str(deck / "index.html")) == 1
+    err = capsys.readouterr().err
+    assert "no Chromium found" in err and "--chromium PATH" in err
+    assert "Traceback" not in err
+
+
+def test_explicit_chromium_that_does_not_exist(deck, tmp_path, capsys):
+    assert cli(str(deck / "index.html"), "--chromium", str(tmp_path / "nosuch")) == 1
+    assert "no such executable" in capsys.readouterr().err
+
+
+def test_explicit_chromium_that_is_not_chromium(deck, tmp_path, capsys):
+    # A real program that exits at once: the export says so instead of hanging.
+    false = shutil.which("false")
+    if false is None:
+        pytest.skip("no `false` program on this system")
+    assert cli(str(deck / "index.html"), "--chromium", false, "--timeout", "10") == 1
+    assert "exited with status 1" in capsys.readouterr().err
+
+
+def test_a_directory_without_a_deck_is_refused(build, tmp_path, capsys):
+    prose = build({"index.md": "# Prose\n"})
+    assert cli(str(prose.outdir), "--chromium", shutil.which("true") or "true") == 1
+    assert "no reveal.js deck pages here" in capsys.readouterr().err
+
+
+def test_a_missing_deck_is_refused(tmp_path, capsys):
+    assert cli(str(tmp_path / "nothing"), "--chromium", shutil.which("true") or "true") == 1
+    assert "no such file or directory" in capsys.readouterr().err
