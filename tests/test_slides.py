@@ -74,7 +74,7 @@ def test_without_the_flag_html_is_a_normal_page(build, flag):
     assert "reveal" not in page.lower()
     assert "envdeck-deck" not in page
     assert not (built.outdir / "_static/revealjs").exists()
-    assert not (built.outdir / "_static/envdeck-deck.css").exists()
+    assert not built.html().select('link[href*="sphinx-revealjs"], script[src*="revealjs"]')
     assert built.html().select_one("h2").get_text().startswith("Second slide")
     assert built.warnings == ""
 
@@ -403,3 +403,38 @@ def test_course_deck_fits_the_size_budget(build):
     print(f"course deck: {total / MIB:.2f} MiB, {(total - fonts) / MIB:.2f} MiB without fonts")
     assert total - fonts < 1.5 * MIB
     assert Path(built.outdir, "lifecycle.html").is_file()
+
+
+AUTHOR_DOCS = CONTENT / "authoring" / "slides.md"
+
+
+@pytest.mark.parametrize("slide", ["0", "1"])
+def test_author_docs_build_without_warnings(build, slide):
+    files = {
+        "index.md": "# Docs\n\n```{toctree}\nauthoring/slides\n```\n",
+        "authoring/slides.md": AUTHOR_DOCS.read_text("utf8"),
+    }
+    built = build(files, conf=(REPO / "conf.py").read_text("utf8"), confoverrides={"slide": slide})
+    assert built.warnings == ""
+    soup = built.html("authoring/slides")
+    if slide == "1":
+        assert soup.select_one("aside.notes")
+    else:
+        assert soup.select_one("div.admonition.envdeck-notes")
+
+
+def test_author_docs_list_every_slide_option_and_choice():
+    from envdeck.config import OPTIONS_BY_NAME
+
+    text = AUTHOR_DOCS.read_text("utf8")
+    for name in (
+        "envdeck_theme",
+        "envdeck_transition",
+        "envdeck_aspect_ratio",
+        "envdeck_slide_numbers",
+        "envdeck_prose_notes",
+    ):
+        option = OPTIONS_BY_NAME[name]
+        assert f"`{name}`" in text
+        for choice in option.choices or ():
+            assert f"`{choice}`" in text, (name, choice)

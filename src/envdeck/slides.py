@@ -293,9 +293,8 @@ class DeckBuilder(RevealjsHTMLBuilder):
     def copy_static_files(self) -> None:
         super().copy_static_files()
         static = Path(self.outdir, "_static")
-        for source in STATIC_DIR.iterdir():
-            if source.is_file():
-                shutil.copyfile(source, static / source.name)
+        for name in (DECK_CSS, DECK_JS):
+            shutil.copyfile(STATIC_DIR / name, static / name)
         for relpath in sorted(self.revealjs_files()):
             copy_revealjs_file(relpath, static)
 
