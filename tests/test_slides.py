@@ -344,6 +344,13 @@ revealjs_script_plugins = [
     assert built.warnings.count("[envdeck.slides]") == 2
 
 
+def test_a_remote_theme_warns(build):
+    conf = 'extensions = ["envdeck"]\nrevealjs_style_theme = "https://example.org/t.css"\n'
+    built = build({"index.md": DECK_PAGE}, conf=conf, confoverrides={"slide": "1"})
+    assert "loads https://example.org/t.css from the network" in built.warnings
+    assert not (built.outdir / "_static/revealjs/dist/theme").exists()
+
+
 def test_per_page_theme_from_revealjs_slide_is_copied(build):
     page = "# Themed\n\n```{revealjs-slide}\n:theme: moon\n```\n\nText.\n"
     built = build({"index.md": page}, confoverrides={"slide": "1"})

@@ -303,11 +303,14 @@ class DeckBuilder(RevealjsHTMLBuilder):
         engine = self.revealjs_context.engine
         wanted = {engine.js_path, engine.css_path}
         for theme in self.used_themes():
-            if theme.startswith(("http://", "https://")) or theme.endswith(".css"):
-                continue
-            wanted.add(f"{engine.theme_dir}/{theme}.css")
+            if theme.startswith(("http://", "https://")):
+                wanted.add(theme)
+            elif not theme.endswith(".css"):  # else a file of the user's static path
+                wanted.add(f"{engine.theme_dir}/{theme}.css")
         config = self.config
-        wanted.update(p.get("src", "") for p in config.revealjs_script_plugins)
+        wanted.update(
+            p.get("src", "") for p in config.revealjs_script_plugins if isinstance(p, dict)
+        )
         wanted.update(config.revealjs_script_files)
         wanted.update(name for name, _ in config.revealjs_js_files)
         wanted.update(
