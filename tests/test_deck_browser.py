@@ -215,6 +215,11 @@ def test_arrow_keys_move_between_slides(page, deck, requests, shots):
     assert_local(requests, deck)
 
 
+def test_a_link_to_a_section_opens_its_slide(page, deck):
+    open_deck(page, f"{deck}/index.html#below-code")
+    assert indices(page) == (1, 1)
+
+
 def test_code_is_coloured_and_math_is_rendered(page, deck):
     open_deck(page, f"{deck}/index.html#/1")
     keyword = page.locator("div.highlight span.kn").first

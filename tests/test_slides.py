@@ -89,6 +89,18 @@ def test_headings_and_thematic_breaks_make_slides(build):
     ]
 
 
+def test_slides_carry_their_section_ids_for_links(build):
+    built = build({"index.md": DECK_PAGE}, confoverrides={"slide": True})
+    slides = built.html().select("div.slides section section")
+    assert [s.get("id") for s in slides] == [
+        "title-slide",
+        "second-slide",
+        "below-two",
+        None,  # the slide after a `---` break continues "below-two"
+        "third-slide",
+    ]
+
+
 def test_prose_keeps_thematic_break_as_a_rule(build):
     built = build({"index.md": DECK_PAGE})
     assert built.html().select_one("hr")

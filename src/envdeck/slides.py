@@ -127,6 +127,10 @@ def configure_revealjs(app: Sphinx, config: Config) -> None:
     else:
         config.revealjs_script_conf = ours
 
+    if not user_set(config, "revealjs_use_section_ids"):
+        # Links to a section (toctree entries, cross-references) open its slide.
+        config.revealjs_use_section_ids = True
+
     plugins = list(config.revealjs_script_plugins or [])
     if not any(p.get("name") == NOTES_PLUGIN["name"] for p in plugins if isinstance(p, dict)):
         plugins.append(dict(NOTES_PLUGIN))
