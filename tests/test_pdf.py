@@ -6,6 +6,7 @@ import argparse
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -143,19 +144,19 @@ def test_explicit_chromium_that_does_not_exist(deck, tmp_path, capsys):
 
 def test_explicit_chromium_that_is_not_chromium(deck, tmp_path, capsys):
     # A real program that exits at once: the export says so instead of hanging.
-    false = shutil.which("false")
-    if false is None:
-        pytest.skip("no `false` program on this system")
-    assert cli(str(deck / "index.html"), "--chromium", false, "--timeout", "10") == 1
-    assert "exited with status 1" in capsys.readouterr().err
+    fake = tmp_path / "not-chromium"
+    fake.write_text(f"#!{sys.executable}\nimport sys\nsys.exit(3)\n", "utf8")
+    fake.chmod(0o755)
+    assert cli(str(deck / "index.html"), "--chromium", str(fake), "--timeout", "10") == 1
+    assert "exited with status 3" in capsys.readouterr().err
 
 
 def test_a_directory_without_a_deck_is_refused(build, tmp_path, capsys):
     prose = build({"index.md": "# Prose\n"})
-    assert cli(str(prose.outdir), "--chromium", shutil.which("true") or "true") == 1
+    assert cli(str(prose.outdir), "--chromium", sys.executable) == 1
     assert "no reveal.js deck pages here" in capsys.readouterr().err
 
 
 def test_a_missing_deck_is_refused(tmp_path, capsys):
-    assert cli(str(tmp_path / "nothing"), "--chromium", shutil.which("true") or "true") == 1
+    assert cli(str(tmp_path / "nothing"), "--chromium", sys.executable) == 1
     assert "no such file or directory" in capsys.readouterr().err
