@@ -404,6 +404,43 @@ def test_deck_assets_never_reach_other_builders(build, buildername):
     assert built.warnings == ""
 
 
+REVEALJS_DIRECTIVES = """\
+# Title
+
+```{revealjs-section}
+:data-background-color: black
+```
+
+One.
+
+```{revealjs-break}
+```
+
+```{revealjs-fragments}
+- first
+- second
+```
+"""
+
+
+@pytest.mark.parametrize(
+    ("buildername", "output"),
+    [
+        ("man", "python.1"),
+        ("text", "index.txt"),
+        ("latex", "python.tex"),
+        ("texinfo", "python.texi"),
+    ],
+)
+def test_sphinx_revealjs_directives_in_every_builder(build, buildername, output):
+    conf = 'extensions = ["envdeck"]\nproject = "python"\n'
+    built = build({"index.md": REVEALJS_DIRECTIVES}, conf=conf, buildername=buildername)
+    text = built.text(output)
+    assert "One." in text and "second" in text
+    assert "data-background" not in text
+    assert built.warnings == ""
+
+
 def test_course_deck_fits_the_size_budget(build):
     files = {
         path.relative_to(CONTENT).as_posix(): path.read_text("utf8")

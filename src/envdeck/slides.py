@@ -36,9 +36,15 @@ from sphinx.builders.dirhtml import DirectoryHTMLBuilder
 from sphinx.highlighting import PygmentsBridge
 from sphinx.writers.html5 import HTML5Translator
 from sphinx_revealjs.builders import RevealjsHTMLBuilder
-from sphinx_revealjs.nodes import revealjs_slide
+from sphinx_revealjs.nodes import (
+    revealjs_break,
+    revealjs_fragments,
+    revealjs_section,
+    revealjs_slide,
+    revealjs_vertical,
+)
 from sphinx_revealjs.utils import get_internal_static_path
-from sphinx_revealjs.writers import RevealjsSlideTranslator
+from sphinx_revealjs.writers import RevealjsSlideTranslator, not_write, skip_node
 
 from .warnings_ import EnvdeckWarning, warn
 
@@ -421,6 +427,11 @@ def setup_slides(app: Sphinx) -> None:
     # and keep nothing in the environment, so reading in parallel is safe
     # (tests/test_slides.py builds with parallel=2 under warning checks).
     app.extensions["sphinx_revealjs"].parallel_read_safe = True
+    # sphinx-revealjs gives its nodes no man-page handlers: a man build of a page
+    # using its directives would crash.  Skip them, as its text handlers do.
+    for node in (revealjs_vertical, revealjs_section, revealjs_break, revealjs_slide):
+        app.add_node(node, override=True, man=(skip_node, None))
+    app.add_node(revealjs_fragments, override=True, man=(not_write, not_write))
     app.add_builder(DeckBuilder, override=True)
     app.add_builder(DirectoryDeckBuilder, override=True)
     # After config.py converted the values (priority 100), before sphinx-revealjs
