@@ -80,6 +80,22 @@ def test_empty_notes_warn_with_file_and_line(build):
     assert not built.html().select(".envdeck-notes")
 
 
+@pytest.mark.parametrize(
+    ("name", "page"),
+    [
+        ("index.md", "# T\n\n:::{notes}\n:class: big\nSay it.\n:::\n"),
+        ("index.rst", "T\n=\n\n.. notes::\n   :class: big\n\n   Say it.\n"),
+    ],
+)
+def test_an_option_warns_that_notes_take_none(build, name, page):
+    built = build({name: page}, confoverrides={"slide": "1"})
+    assert re.search(
+        r"index\.(md|rst):\d+: WARNING: the notes directive takes no options", built.warnings
+    )
+    assert "[envdeck.directive]" in built.warnings
+    assert "Say it." in built.html().select_one("aside.notes").get_text()
+
+
 def test_notes_in_restructuredtext(build):
     deck = build({"index.rst": RST_PAGE}, confoverrides={"slide": "1"})
     assert deck.html().select_one("aside.notes em").get_text() == "this"

@@ -9,6 +9,7 @@ standard admonition titled "Instructor note", or removes it when
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from docutils import nodes
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 
 NOTES_TITLE = "Instructor note"
 NOTES_CLASS = "envdeck-notes"
+OPTION_LIKE = re.compile(r"^\s*:[\w-]+:(\s|$)")
 
 
 class speaker_notes(nodes.Admonition, nodes.Element):
@@ -44,6 +46,14 @@ class NotesDirective(SphinxDirective):
                 location=self.get_location(),
             )
             return []
+        if OPTION_LIKE.match(self.content[0]):
+            # With no options declared, docutils and MyST pass `:name: value` as text.
+            warn(
+                f"the notes directive takes no options; {self.content[0].strip()!r} is "
+                "part of the note",
+                EnvdeckWarning.DIRECTIVE,
+                location=self.get_location(),
+            )
         node = speaker_notes("\n".join(self.content), classes=[NOTES_CLASS])
         self.set_source_info(node)
         node.extend(self.parse_content_to_nodes())
