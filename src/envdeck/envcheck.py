@@ -1,0 +1,219 @@
+"""Live environment checks in pages: the ``envcheck`` and ``envcheck-report`` directives.
+
+```{envcheck} lockfile
+:project: examples/stale
+:expect: fail
+```
+
+A directive records what it asks for and leaves a placeholder node; the checks
+run once per build after reading (:mod:`envdeck.envcheck_cache`), and the
+placeholders become standard docutils / sphinx-design nodes when pages are
+written (:mod:`envdeck.envcheck_render`), so every builder renders them.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx.util.docutils import SphinxDirective
+
+from . import envcheck_cache as cache
+from .checks import check_names, get_check
+from .envcheck_cache import EXPECTABLE, CheckRequest, EnvcheckUse, get_data
+from .envcheck_render import (
+    RenderEnvchecks,
+    add_static_assets,
+    envcheck_node,
+    envcheck_report_node,
+)
+from .warnings_ import EnvdeckWarning, warn
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+#: How much of a result a block shows; each level includes the ones before it.
+SHOW_LEVELS = ("summary", "facts", "details")
+DEFAULT_SHOW = "facts"
+
+OWN_OPTIONS = ("project", "expect", "show", "title")
+
+
+def _check_options() -> dict[str, Any]:
+    # Every check's own options, as raw strings: a value is checked against its
+    # check in run(), so that a bad one is an [envdeck.directive] warning.
+    names = sorted({option for name in check_names() for option in get_check(name).options})
+    return {name: directives.unchanged for name in names if name not in OWN_OPTIONS}
+
+
+class _EnvcheckBase(SphinxDirective):
+    def warn(self, message: str) -> None:
+        warn(message, EnvdeckWarning.DIRECTIVE, location=self.get_location())
+
+    def project(self) -> str | None:
+        """The checked directory, absolute; None (after a warning) if it does not exist."""
+        confdir = Path(get_data(self.env).confdir or self.env.srcdir)
+        raw = self.options.get("project", "").strip()
+        path = (confdir / raw).resolve() if raw else confdir.resolve()
+        if not path.is_dir():
+            self.warn(
+                f"{self.name}: the :project: directory {raw!r} does not exist "
+                "(it is relative to the directory of conf.py); the check is left out"
+            )
+            return None
+        return str(path)
+
+    def request(self, name: str, project: str, options: dict[str, str]) -> CheckRequest:
+        return CheckRequest(
+            name=name,
+            project=project,
+            options=tuple(sorted(options.items())),
+            timeout=float(self.config.envdeck_check_timeout),
+            env_allowlist=tuple(sorted(self.config.envdeck_env_allowlist)),
+        )
+
+    def node_id(self) -> str:
+        # Unique across pages too: singlehtml and LaTeX put every page in one file.
+        serial = self.env.new_serialno("envcheck")
+        return nodes.make_id(f"envcheck-{self.env.docname}-{serial}")
+
+
+class EnvcheckDirective(_EnvcheckBase):
+    """``envcheck NAME``: run a check of the build environment and show its result."""
+
+    required_arguments = 0  # a missing name gets our warning, not a parse error
+    optional_arguments = 1
+    has_content = False
+    option_spec: ClassVar[dict[str, Any]] = {
+        "project": directives.unchanged,
+        "expect": directives.unchanged,
+        "show": directives.unchanged,
+        "title": directives.unchanged,
+        **_check_options(),
+    }
+
+    def run(self) -> list[nodes.Node]:
+        name = self.arguments[0] if self.arguments else ""
+        if name not in check_names():
+            what = f"unknown check {name!r}" if name else "no check named"
+            self.warn(f"envcheck: {what}; the checks are: {cache.known_checks()}")
+            return []
+        check = get_check(name)
+
+        expect = self.options.get("expect", "").strip().lower() or None
+        if expect is not None and expect not in EXPECTABLE:
+            self.warn(f"envcheck: invalid :expect: {expect!r}; use one of {', '.join(EXPECTABLE)}")
+            expect = None
+        show = self.options.get("show", "").strip().lower() or DEFAULT_SHOW
+        if show not in SHOW_LEVELS:
+            self.warn(f"envcheck: invalid :show: {show!r}; use one of {', '.join(SHOW_LEVELS)}")
+            show = DEFAULT_SHOW
+
+        options: dict[str, str] = {}
+        for option, value in self.options.items():
+            if option in OWN_OPTIONS:
+                continue
+            if option not in check.options:
+                valid = ", ".join(f":{o}:" for o in check.options) or "none"
+                self.warn(
+                    f"envcheck: the {name!r} check has no :{option}: option "
+                    f"(its options: {valid}); it is ignored"
+                )
+                continue
+            try:
+                check.options[option](value)
+            except ValueError as err:
+                self.warn(f"envcheck {name!r}: invalid :{option}: {value!r}: {err}")
+                continue
+            options[option] = value
+
+        project = self.project()
+        if project is None:
+            return []
+        node_id = self.node_id()
+        use = EnvcheckUse(
+            request=self.request(name, project, options),
+            docname=self.env.docname,
+            lineno=self.lineno,
+            location=self.get_location(),
+            node_id=node_id,
+            title=self.options.get("title", "").strip(),
+            expect=expect,
+        )
+        get_data(self.env).add_use(use)
+        node = envcheck_node(
+            "", ids=[node_id], key=use.request.key, title=use.title, expect=expect, show=show
+        )
+        self.set_source_info(node)
+        # A label, so that reports (and authors, with :ref:) link to this envcheck.
+        node["names"].append(node_id)
+        self.state.document.note_explicit_target(node, node)
+        return [node]
+
+
+class EnvcheckReportDirective(_EnvcheckBase):
+    """``envcheck-report [NAME ...]``: cards of checks, and a table of every envcheck."""
+
+    required_arguments = 0
+    optional_arguments = 1
+    final_argument_whitespace = True
+    has_content = False
+    option_spec: ClassVar[dict[str, Any]] = {"project": directives.unchanged}
+
+    def run(self) -> list[nodes.Node]:
+        asked = re.split(r"[\s,]+", self.arguments[0].strip()) if self.arguments else []
+        known = check_names()
+        unknown = [name for name in asked if name not in known]
+        if unknown:
+            self.warn(
+                f"envcheck-report: unknown check(s) {', '.join(map(repr, unknown))} are left "
+                f"out; the checks are: {cache.known_checks()}"
+            )
+        names = [name for name in asked if name in known] if asked else known
+        names = list(dict.fromkeys(names))
+        project = self.project()
+        data = get_data(self.env)
+        keys: list[str] = []
+        if project is not None:
+            for name in names:
+                use = EnvcheckUse(
+                    request=self.request(name, project, {}),
+                    docname=self.env.docname,
+                    lineno=self.lineno,
+                    location=self.get_location(),
+                    node_id="",
+                    in_report=True,
+                )
+                data.add_use(use)
+                keys.append(use.request.key)
+        data.reports.add(self.env.docname)
+        node = envcheck_report_node("", ids=[self.node_id()], keys=keys)
+        self.set_source_info(node)
+        return [node]
+
+
+def _skip(self: Any, node: nodes.Node) -> None:
+    raise nodes.SkipNode
+
+
+_SKIP = (_skip, None)
+
+
+def setup_envcheck(app: Sphinx) -> None:
+    # The placeholders never reach a writer (RenderEnvchecks replaces them); if one
+    # ever did, it is skipped rather than failing the build.
+    for node in (envcheck_node, envcheck_report_node):
+        app.add_node(node, html=_SKIP, latex=_SKIP, text=_SKIP, man=_SKIP, texinfo=_SKIP)
+    app.add_directive("envcheck", EnvcheckDirective)
+    app.add_directive("envcheck-report", EnvcheckReportDirective)
+    app.add_post_transform(RenderEnvchecks)
+    app.connect("builder-inited", add_static_assets)
+    app.connect("env-before-read-docs", cache.start_reading)
+    app.connect("env-purge-doc", cache.purge_doc)
+    app.connect("env-merge-info", cache.merge_info)
+    app.connect("env-get-outdated", cache.outdated_docs)
+    app.connect("env-updated", cache.run_checks)
+    app.connect("build-finished", cache.finish_build)

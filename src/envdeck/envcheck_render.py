@@ -1,0 +1,304 @@
+"""envcheck results as standard docutils and sphinx-design nodes, for every builder.
+
+Prose (the handout): a titled block (an admonition) with a status badge, the
+summary, a facts table and, with ``:show: details``, the check's details.
+Slides (``slide`` on): a compact sphinx-design card with the status and the key
+facts, built from the same nodes sphinx-design's ``card`` directive makes.
+The badge is an ``inline`` whose text is the status, so it reads without colour
+(and in LaTeX, text and man output); ``envcheck.css`` colours it in HTML only.
+
+Durations and times appear only with ``envdeck_timestamps`` on, so two builds of
+the same environment give identical pages.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from docutils import nodes
+from sphinx import addnodes
+from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx_design.shared import PassthroughTextElement, create_component
+
+from .checks import CheckResult
+from .envcheck_cache import CachedResult, EnvcheckUse, get_data
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+STATIC_DIR = Path(__file__).parent / "static"
+STATIC_CSS = "envcheck.css"
+
+#: The words on the badges; colour alone never carries the status.
+STATUS_LABELS = {"pass": "PASS", "warn": "WARN", "fail": "FAIL", "skip": "SKIP", "error": "ERROR"}
+
+GRID_ROW_CLASSES = [
+    "sd-row",
+    *("sd-row-cols-1", "sd-row-cols-xs-1", "sd-row-cols-sm-2"),
+    *("sd-row-cols-md-3", "sd-row-cols-lg-3"),
+    *("sd-g-2", "sd-g-xs-2", "sd-g-sm-2", "sd-g-md-2", "sd-g-lg-2"),
+]
+
+#: Facts a slide card shows when a check names no key facts.
+DEFAULT_KEY_FACTS = 3
+
+
+class envcheck_node(nodes.General, nodes.Element):
+    """Placeholder for an ``envcheck``; RenderEnvchecks replaces it for every builder."""
+
+
+class envcheck_report_node(nodes.General, nodes.Element):
+    """Placeholder for an ``envcheck-report``; RenderEnvchecks replaces it."""
+
+
+# --- pieces -----------------------------------------------------------------------
+
+
+def badge(status: str) -> nodes.inline:
+    label = STATUS_LABELS.get(status, status.upper())
+    return nodes.inline(label, label, classes=["envdeck-badge", f"envdeck-badge-{status}"])
+
+
+def paragraph(text: str, *classes: str) -> nodes.paragraph:
+    return nodes.paragraph(text, text, classes=list(classes))
+
+
+def facts_table(facts: Mapping[str, str]) -> nodes.table:
+    table = nodes.table(classes=["envdeck-facts"])
+    group = nodes.tgroup(cols=2)
+    table += group
+    group += nodes.colspec(colwidth=30)
+    group += nodes.colspec(colwidth=70)
+    group += nodes.thead("", _row("Fact", "Value"))
+    group += nodes.tbody("", *(_row(key, value) for key, value in facts.items()))
+    return table
+
+
+def _row(*cells: str | nodes.Node) -> nodes.row:
+    row = nodes.row()
+    for cell in cells:
+        content = paragraph(cell) if isinstance(cell, str) else cell
+        row += nodes.entry("", content)
+    return row
+
+
+def key_facts(result: CheckResult, show: str) -> dict[str, str]:
+    if show == "summary":
+        return {}
+    if show == "details":
+        return dict(result.facts)
+    names = [name for name in result.key_facts if name in result.facts]
+    if not names:
+        names = list(result.facts)[:DEFAULT_KEY_FACTS]
+    return {name: result.facts[name] for name in names}
+
+
+def stamp(cached: CachedResult) -> str:
+    """When the check ran; SOURCE_DATE_EPOCH (a reproducible build) replaces the clock."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    reproducible = epoch.isdigit()
+    when = int(epoch) if reproducible else cached.checked_at
+    text = datetime.fromtimestamp(when, timezone.utc).strftime("Checked %Y-%m-%d %H:%M UTC")
+    if not reproducible:
+        # A duration differs on every run: not in a reproducible build.
+        text += f" in {cached.check_result.duration:.2f} s"
+    return text + "."
+
+
+def expected_note(expect: str | None, status: str) -> nodes.paragraph | None:
+    if expect is None:
+        return None
+    if expect == status:
+        text = f"This check is expected to {expect} here."
+    else:
+        text = f"This check was expected to {expect}."
+    return paragraph(text, "envdeck-check-expect")
+
+
+# --- an envcheck, both ways --------------------------------------------------------
+
+
+def check_block(
+    result: CheckResult, *, title: str, show: str, expect: str | None, when: str | None
+) -> nodes.admonition:
+    """The handout's rendering: a titled block with a badge and a facts table."""
+    status = result.status.value
+    block = nodes.admonition("", classes=["envdeck-check", f"envdeck-check-{status}"])
+    block += nodes.title("", "", badge(status), nodes.Text(f" {title}"))
+    block += paragraph(result.summary, "envdeck-check-summary")
+    note = expected_note(expect, status)
+    if note is not None:
+        block += note
+    if show != "summary" and result.facts:
+        block += facts_table(result.facts)
+    if show == "details" and result.details:
+        details = nodes.literal_block(result.details, result.details)
+        details["language"] = "text"
+        block += details
+    if when:
+        block += paragraph(when, "envdeck-check-time")
+    return block
+
+
+def check_card(
+    result: CheckResult,
+    *,
+    title: str,
+    show: str,
+    expect: str | None,
+    when: str | None,
+    classes: Sequence[str] = ("sd-mb-3",),
+) -> nodes.container:
+    """The deck's rendering: a sphinx-design card with the status and the key facts."""
+    status = result.status.value
+    card = create_component(
+        "card",
+        [
+            "sd-card",
+            "sd-sphinx-override",
+            *classes,
+            "sd-shadow-sm",
+            "envdeck-check-card",
+            f"envdeck-check-{status}",
+        ],
+    )
+    body = create_component("card-body", ["sd-card-body"])
+    card += body
+    heading = create_component("card-title", ["sd-card-title", "sd-font-weight-bold"])
+    heading += PassthroughTextElement("", "", badge(status), nodes.Text(f" {title}"))
+    body += heading
+    body += paragraph(result.summary, "sd-card-text", "envdeck-check-summary")
+    note = expected_note(expect, status)
+    if note is not None:
+        note["classes"].insert(0, "sd-card-text")
+        body += note
+    facts = key_facts(result, show)
+    if facts:
+        items = nodes.bullet_list(classes=["envdeck-key-facts"])
+        for name, value in facts.items():
+            item = nodes.paragraph("", "", nodes.strong(name, name), nodes.Text(f": {value}"))
+            items += nodes.list_item("", item)
+        body += items
+    if when:
+        body += paragraph(when, "sd-card-text", "envdeck-check-time")
+    return card
+
+
+def not_run(key: str) -> nodes.paragraph:
+    # Only reachable if the cache lost a result after reading; the next build re-runs it.
+    return paragraph("This check has no result in this build.", "envdeck-check-missing")
+
+
+# --- the post-transform --------------------------------------------------------------
+
+
+class RenderEnvchecks(SphinxPostTransform):
+    """Replace envcheck placeholders with their results, as standard nodes."""
+
+    # Before references are resolved (priority 10): the report links to each envcheck.
+    default_priority = 5
+
+    def run(self, **kwargs: Any) -> None:
+        self.data = get_data(self.env)
+        self.slide = bool(self.config.slide)
+        for node in list(self.document.findall(envcheck_node)):
+            rendered = self.render(
+                node["key"],
+                title=node.get("title", ""),
+                show=node.get("show", "facts"),
+                expect=node.get("expect"),
+                card=self.slide,
+            )
+            rendered["ids"] = list(node["ids"])
+            rendered.source, rendered.line = node.source, node.line
+            node.replace_self(rendered)
+        for report in list(self.document.findall(envcheck_report_node)):
+            report.replace_self(self.report(report))
+
+    def render(
+        self, key: str, *, title: str, show: str, expect: str | None, card: bool
+    ) -> nodes.Element:
+        cached = self.data.results.get(key)
+        if cached is None:
+            return not_run(key)
+        result = cached.check_result
+        when = stamp(cached) if self.config.envdeck_timestamps else None
+        make = check_card if card else check_block
+        return make(result, title=title or result.title, show=show, expect=expect, when=when)
+
+    # --- envcheck-report ---
+
+    def report(self, node: envcheck_report_node) -> list[nodes.Node]:
+        cards = [
+            self.render(key, title="", show="facts", expect=None, card=True) for key in node["keys"]
+        ]
+        grid = create_component("grid-container", ["sd-container-fluid", "sd-sphinx-override"])
+        grid["classes"] += ["sd-mb-4", "envdeck-report-cards"]
+        # As `::::{grid} 1 2 3 3` with `:gutter: 2` makes it.
+        row = create_component("grid-row", GRID_ROW_CLASSES)
+        grid += row
+        for card in cards:
+            if isinstance(card, nodes.container):
+                card["classes"] = [c for c in card["classes"] if c != "sd-mb-3"] + ["sd-w-100"]
+            row += create_component("grid-item", ["sd-col", "sd-d-flex-row"], children=[card])
+        section = nodes.container("", classes=["envdeck-report"], ids=list(node["ids"]))
+        if cards:
+            section += grid
+        section += self.report_table()
+        return [section]
+
+    def report_table(self) -> nodes.Element:
+        uses = [use for use in self.data.all_uses() if not use.in_report]
+        if not uses:
+            return paragraph("No page shows an envcheck.", "envdeck-report-empty")
+        table = nodes.table(classes=["envdeck-report-table"])
+        group = nodes.tgroup(cols=3)
+        table += group
+        for width in (45, 35, 20):
+            group += nodes.colspec(colwidth=width)
+        group += nodes.thead("", _row("Page", "Check", "Status"))
+        body = nodes.tbody()
+        group += body
+        for use in uses:
+            cached = self.data.results.get(use.request.key)
+            status = cached.status if cached else "error"
+            title = use.title or (cached.result.get("title") if cached else "") or ""
+            check = nodes.paragraph("", "", nodes.literal(use.request.name, use.request.name))
+            if title:
+                check += nodes.Text(f" {title}")
+            state = nodes.paragraph("", "", badge(status))
+            if use.expect is not None and use.expect == status:
+                state += nodes.Text(" (expected)")
+            body += _row(self.page_link(use), check, state)
+        return table
+
+    def page_link(self, use: EnvcheckUse) -> nodes.paragraph:
+        title_node = self.env.titles.get(use.docname)
+        text = title_node.astext() if title_node is not None else use.docname
+        # Resolved by Sphinx for each builder (an anchor in HTML, a hyperref in LaTeX).
+        ref = addnodes.pending_xref(
+            "",
+            nodes.inline(text, text),
+            refdomain="std",
+            reftype="ref",
+            reftarget=use.node_id,
+            refexplicit=True,
+            refwarn=True,
+            refdoc=self.env.docname,
+        )
+        return nodes.paragraph("", "", ref)
+
+
+def add_static_assets(app: Sphinx) -> None:
+    """The badge colours, for HTML-format builders only (the deck included)."""
+    if app.builder.format != "html":
+        return
+    # The file alone: other files in static/ belong to other features.
+    css = str(STATIC_DIR / STATIC_CSS)
+    if css not in app.config.html_static_path:
+        app.config.html_static_path.append(css)
+    app.add_css_file(STATIC_CSS)
