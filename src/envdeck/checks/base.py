@@ -1,0 +1,352 @@
+"""The check library's core: results, contexts, the registry, and running a check.
+
+Nothing here imports Sphinx: the same checks serve the ``envcheck`` directive,
+the ``envdeck check`` command line and the tests.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import hashlib
+import json
+import os
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from .redact import Redactor
+
+#: Seconds a check may run past ``ctx.timeout`` (thread start-up, cleaning up) before
+#: it is abandoned and reported as timed out.
+TIMEOUT_MARGIN = 1.0
+
+
+class Status(str, Enum):
+    """A check's outcome."""
+
+    PASS = "pass"
+    """What was measured is as it should be."""
+    WARN = "warn"
+    """It works, but something is fragile or surprising."""
+    FAIL = "fail"
+    """What was measured is broken."""
+    SKIP = "skip"
+    """The check does not apply here (no git, no GPU, no repository, ...)."""
+    ERROR = "error"
+    """The check itself could not run: a bad option, a timeout, a bug."""
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass
+class CheckResult:
+    """What a check measured; published in pages, so every text in it is redacted."""
+
+    name: str
+    status: Status
+    title: str
+    #: one line
+    summary: str
+    #: what was measured, in a meaningful order (a dict keeps it)
+    facts: dict[str, str] = field(default_factory=dict)
+    #: longer output (a freeze, ldd lines, ...), shown on request
+    details: str = ""
+    #: seconds the check ran
+    duration: float = 0.0
+    #: the facts a compact slide card shows
+    key_facts: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-able plain data (``--json``, the build cache)."""
+        return {
+            "name": self.name,
+            "status": self.status.value,
+            "title": self.title,
+            "summary": self.summary,
+            "facts": dict(self.facts),
+            "details": self.details,
+            "duration": round(self.duration, 4),
+            "key_facts": list(self.key_facts),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> CheckResult:
+        try:
+            status = Status(data.get("status", "error"))
+        except ValueError:
+            status = Status.ERROR
+        return cls(
+            name=str(data.get("name", "")),
+            status=status,
+            title=str(data.get("title", "")),
+            summary=str(data.get("summary", "")),
+            facts={str(k): str(v) for k, v in dict(data.get("facts") or {}).items()},
+            details=str(data.get("details", "")),
+            duration=float(data.get("duration", 0.0) or 0.0),
+            key_facts=tuple(str(k) for k in data.get("key_facts") or ()),
+        )
+
+
+@dataclass(frozen=True)
+class CheckContext:
+    """Where and how to run a check."""
+
+    #: the project directory (its uv.lock, pyproject.toml, .gitignore, .venv)
+    project: Path
+    #: seconds the check may take before it reports ``error``
+    timeout: float = 5.0
+    #: check-specific options, raw strings (as a directive gives them)
+    options: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    #: environment variables whose values may appear in results
+    env_allowlist: frozenset[str] = frozenset()
+
+
+@dataclass
+class Outcome:
+    """What a check function returns; :func:`run_check` makes the :class:`CheckResult`."""
+
+    status: Status
+    summary: str
+    facts: dict[str, str] = field(default_factory=dict)
+    details: str = ""
+    #: overrides the check's default key facts
+    key_facts: tuple[str, ...] | None = None
+
+
+CheckFunc = Callable[[CheckContext, Mapping[str, Any]], Outcome]
+
+
+@dataclass(frozen=True)
+class Check:
+    """A registered check."""
+
+    name: str
+    title: str
+    #: what it measures, for docs and ``envdeck check --list``
+    description: str
+    #: ``func(ctx, options)``: options converted by :attr:`options`
+    func: CheckFunc
+    #: option name -> converter (raises ValueError naming the valid values)
+    options: Mapping[str, Callable[[str], Any]] = field(
+        default_factory=lambda: MappingProxyType({})
+    )
+    #: what invalidates a result (see :func:`fingerprint`)
+    depends_on: tuple[str, ...] = ()
+    #: facts a compact card shows
+    key_facts: tuple[str, ...] = ()
+    #: option name -> default, when the option is not given
+    defaults: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+
+
+class CheckSkipped(Exception):
+    """Raised inside a check: it does not apply here (``skip`` with this reason)."""
+
+
+class ToolMissing(CheckSkipped):
+    """A program the check needs is not on PATH."""
+
+    def __init__(self, tool: str) -> None:
+        super().__init__(f"{tool} is not installed (not found on PATH)")
+        self.tool = tool
+
+
+class CheckTimeout(Exception):
+    """The check ran out of time (``error``)."""
+
+
+_REGISTRY: dict[str, Check] = {}
+
+#: when the running check must be done (time.monotonic()), for subprocess timeouts
+_DEADLINE: contextvars.ContextVar[float] = contextvars.ContextVar("envdeck_check_deadline")
+
+
+def register(check: Check) -> Check:
+    if check.name in _REGISTRY:
+        raise ValueError(f"check {check.name!r} is registered twice")
+    _REGISTRY[check.name] = check
+    return check
+
+
+def check(
+    name: str,
+    title: str,
+    *,
+    options: Mapping[str, Callable[[str], Any]] | None = None,
+    defaults: Mapping[str, Any] | None = None,
+    depends_on: Iterable[str] = (),
+    key_facts: Iterable[str] = (),
+) -> Callable[[CheckFunc], CheckFunc]:
+    """Decorator registering ``func`` as check ``name``; its docstring is the description."""
+
+    def decorate(func: CheckFunc) -> CheckFunc:
+        register(
+            Check(
+                name=name,
+                title=title,
+                description=" ".join((func.__doc__ or "").split()),
+                func=func,
+                options=MappingProxyType(dict(options or {})),
+                depends_on=tuple(depends_on),
+                key_facts=tuple(key_facts),
+                defaults=MappingProxyType(dict(defaults or {})),
+            )
+        )
+        return func
+
+    return decorate
+
+
+def check_names() -> list[str]:
+    """Every check's name, in registry order."""
+    return list(_REGISTRY)
+
+
+def get_check(name: str) -> Check:
+    """The check called ``name``; ``KeyError`` for an unknown name."""
+    try:
+        return _REGISTRY[name]
+    except KeyError:
+        raise KeyError(f"unknown check {name!r}; the checks are: {', '.join(_REGISTRY)}") from None
+
+
+def remaining_time() -> float:
+    """Seconds the running check has left (for subprocess timeouts)."""
+    deadline = _DEADLINE.get(None)
+    if deadline is None:
+        return 3600.0
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise CheckTimeout("the check ran out of time")
+    return left
+
+
+def convert_options(check: Check, raw: Mapping[str, str]) -> dict[str, Any]:
+    """Converted options with defaults filled in; ``ValueError`` for a bad one."""
+    converted = dict(check.defaults)
+    for option, value in raw.items():
+        convert = check.options.get(option)
+        if convert is None:
+            valid = ", ".join(check.options) or "none"
+            raise ValueError(f"unknown option {option!r} (options of {check.name}: {valid})")
+        try:
+            converted[option] = convert(value)
+        except ValueError as err:
+            raise ValueError(f"option {option!r}: {err}") from None
+    return converted
+
+
+def run_check(name: str, ctx: CheckContext) -> CheckResult:
+    """Run check ``name``; never raises, never holds much past ``ctx.timeout``."""
+    start = time.perf_counter()
+    redactor = Redactor.for_environment(ctx.env_allowlist)
+    check = _REGISTRY.get(name)
+    if check is None:
+        return redactor.result(
+            CheckResult(
+                name=name,
+                status=Status.ERROR,
+                title=name,
+                summary=f"unknown check {name!r}; the checks are: {', '.join(_REGISTRY)}",
+            )
+        )
+    outcome = _run_guarded(check, ctx)
+    result = CheckResult(
+        name=check.name,
+        status=outcome.status,
+        title=check.title,
+        summary=" ".join(outcome.summary.split()),
+        facts={str(k): str(v) for k, v in outcome.facts.items()},
+        details=outcome.details.rstrip(),
+        duration=time.perf_counter() - start,
+        key_facts=tuple(outcome.key_facts if outcome.key_facts is not None else check.key_facts),
+    )
+    return redactor.result(result)
+
+
+def _run_guarded(check: Check, ctx: CheckContext) -> Outcome:
+    try:
+        options = convert_options(check, ctx.options)
+    except ValueError as err:
+        return Outcome(Status.ERROR, str(err))
+    timeout = float(ctx.timeout)
+    box: dict[str, Outcome] = {}
+
+    def target() -> None:
+        _DEADLINE.set(time.monotonic() + timeout)
+        box["outcome"] = _call(check, ctx, options, timeout)
+
+    # A thread, so that a check stuck in Python code (not a subprocess, whose own
+    # timeout ends it) cannot hold the build: it is abandoned after the timeout.
+    thread = threading.Thread(target=target, name=f"envdeck-check-{check.name}", daemon=True)
+    thread.start()
+    thread.join(timeout + TIMEOUT_MARGIN)
+    if thread.is_alive() or "outcome" not in box:
+        return Outcome(Status.ERROR, f"timed out after {timeout:g} s")
+    return box["outcome"]
+
+
+def _call(check: Check, ctx: CheckContext, options: Mapping[str, Any], timeout: float) -> Outcome:
+    try:
+        outcome = check.func(ctx, options)
+    except CheckSkipped as err:
+        return Outcome(Status.SKIP, str(err))
+    except CheckTimeout as err:
+        return Outcome(Status.ERROR, f"timed out after {timeout:g} s ({err})")
+    except Exception as err:
+        return Outcome(Status.ERROR, f"the check crashed: {type(err).__name__}: {err}")
+    if not isinstance(outcome, Outcome):
+        return Outcome(Status.ERROR, f"the check returned {type(outcome).__name__}, not Outcome")
+    return outcome
+
+
+# --- fingerprints ----------------------------------------------------------------
+
+
+def fingerprint(name: str, ctx: CheckContext) -> str:
+    """A cheap hash of everything check ``name``'s result depends on here.
+
+    No subprocess: it stats and hashes a few files.  A cache re-runs the check
+    only when this changes.
+    """
+    from . import inputs  # late: inputs imports the check modules' helpers
+
+    check = _REGISTRY.get(name)
+    parts: list[Any] = [
+        "envdeck-check-1",
+        name,
+        sorted(ctx.options.items()),
+        sorted(ctx.env_allowlist),
+    ]
+    if check is not None:
+        parts.append(_code_stamp(check))
+        project = Path(ctx.project)
+        for input_name in check.depends_on:
+            try:
+                parts.append([input_name, inputs.describe(input_name, project, ctx.options)])
+            except OSError as err:
+                parts.append([input_name, f"unreadable: {type(err).__name__}"])
+    blob = json.dumps(parts, sort_keys=True, default=str).encode("utf8")
+    return hashlib.sha256(blob).hexdigest()[:32]
+
+
+def _code_stamp(check: Check) -> list[Any]:
+    # A changed check (an upgrade of envdeck, or editing it) invalidates old results.
+    from .. import __version__
+
+    module = sys.modules.get(check.func.__module__)
+    path = getattr(module, "__file__", None)
+    stamp: list[Any] = [__version__]
+    if path:
+        try:
+            st = os.stat(path)
+            stamp += [st.st_mtime_ns, st.st_size]
+        except OSError:
+            pass
+    return stamp

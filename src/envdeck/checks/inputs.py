@@ -1,0 +1,223 @@
+"""What a check's result depends on, described cheaply for :func:`~envdeck.checks.fingerprint`.
+
+A check names its inputs in ``depends_on``; each input here stats or hashes a
+few files (never a subprocess).  Environment values only ever enter the hash.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import shutil
+import sys
+import sysconfig
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from .tools import scripts_dir, site_dirs
+
+Describe = Callable[[Path, Mapping[str, str]], Any]
+
+
+def _stat(path: Path) -> list[Any]:
+    try:
+        st = path.stat()
+    except OSError:
+        return [str(path), None]
+    return [str(path), st.st_mtime_ns, st.st_size, st.st_ino]
+
+
+def _hash(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def _listing(directory: Path, suffixes: tuple[str, ...] = ()) -> list[Any]:
+    try:
+        entries = sorted(os.scandir(directory), key=lambda e: e.name)
+    except OSError:
+        return [str(directory), None]
+    out: list[Any] = [str(directory)]
+    for entry in entries:
+        if suffixes and not entry.name.endswith(suffixes):
+            continue
+        try:
+            out.append((entry.name, entry.stat(follow_symlinks=False).st_mtime_ns))
+        except OSError:
+            out.append((entry.name, None))
+    return out
+
+
+def interpreter(project: Path, options: Mapping[str, str]) -> Any:
+    return [
+        sys.executable,
+        os.path.realpath(sys.executable),
+        sys.version,
+        sys.prefix,
+        getattr(sys, "base_prefix", sys.prefix),
+        sysconfig.get_platform(),
+        sysconfig.get_config_var("SOABI"),
+    ]
+
+
+def distributions(project: Path, options: Mapping[str, str]) -> Any:
+    # An install or uninstall adds or removes a *.dist-info directory.
+    return [
+        [_stat(d), _listing(d, (".dist-info", ".egg-info", ".pth", ".egg-link"))]
+        for d in site_dirs()
+    ]
+
+
+def project_dir(project: Path, options: Mapping[str, str]) -> Any:
+    return str(project.resolve())
+
+
+def _file(name: str) -> Describe:
+    return lambda project, options: _hash(project / name)
+
+
+def _env(*names: str) -> Describe:
+    return lambda project, options: [os.environ.get(name) for name in names]
+
+
+def _tool(*tools: str) -> Describe:
+    def describe(project: Path, options: Mapping[str, str]) -> Any:
+        out = []
+        for tool in tools:
+            found = shutil.which(tool)
+            out.append(_stat(Path(found)) if found else [tool, None])
+        return out
+
+    return describe
+
+
+def _git_dir(project: Path) -> Path | None:
+    for directory in (project.resolve(), *project.resolve().parents):
+        dot_git = directory / ".git"
+        if dot_git.is_dir():
+            return dot_git
+        if dot_git.is_file():  # a worktree or submodule: "gitdir: <path>"
+            text = dot_git.read_text("utf8", errors="replace").strip()
+            if text.startswith("gitdir:"):
+                return (directory / text[len("gitdir:") :].strip()).resolve()
+    return None
+
+
+def git(project: Path, options: Mapping[str, str]) -> Any:
+    git_dir = _git_dir(project)
+    config_home = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+    parts: list[Any] = [
+        str(git_dir),
+        _hash(config_home / "git" / "ignore"),
+        _hash(Path.home() / ".gitconfig"),
+        _hash(config_home / "git" / "config"),
+    ]
+    if git_dir is not None:
+        parts += [
+            _stat(git_dir / "index"),
+            _hash(git_dir / "info" / "exclude"),
+            _hash(git_dir / "config"),
+        ]
+    ignored = Path(options.get("path", ".venv"))
+    parts.append(_hash(project / ignored / ".gitignore"))
+    parts.append((project / ignored).exists())
+    return parts
+
+
+def venv_dir(project: Path, options: Mapping[str, str]) -> Any:
+    from .venvs import choose_venv  # the venv-paths check decides which venv
+
+    try:
+        venv, _why = choose_venv(project, options.get("venv"))
+    except Exception:
+        return None
+    cfg = venv / "pyvenv.cfg"
+    home = ""
+    try:
+        for line in cfg.read_text("utf8", errors="replace").splitlines():
+            key, _, value = line.partition("=")
+            if key.strip() == "home":
+                home = value.strip()
+    except OSError:
+        pass
+    return [
+        str(venv),
+        _stat(venv),
+        _hash(cfg),
+        _listing(scripts_dir(venv)),
+        home,
+        bool(home) and os.path.isdir(home),
+    ]
+
+
+def system(project: Path, options: Mapping[str, str]) -> Any:
+    uname = os.uname() if hasattr(os, "uname") else None
+    libc = None
+    if hasattr(os, "confstr"):
+        with contextlib.suppress(ValueError, OSError):
+            libc = os.confstr("CS_GNU_LIBC_VERSION")
+    return [list(uname) if uname else sys.platform, libc, _hash(Path("/etc/os-release"))]
+
+
+def gpu(project: Path, options: Mapping[str, str]) -> Any:
+    devices = sorted(p.name for p in Path("/dev").glob("nvidia*")) if os.name == "posix" else []
+    return [
+        _hash(Path("/proc/driver/nvidia/version")),
+        devices,
+        _tool("nvidia-smi", "nvcc")(project, options),
+        _env("CUDA_VISIBLE_DEVICES", "CUDA_HOME", "CUDA_PATH", "LD_LIBRARY_PATH", "PATH")(
+            project, options
+        ),
+    ]
+
+
+def kernels(project: Path, options: Mapping[str, str]) -> Any:
+    from .kernels import kernel_dirs
+
+    parts: list[Any] = []
+    for directory in kernel_dirs():
+        parts.append(_listing(directory))
+        try:
+            for spec in sorted(directory.iterdir()):
+                parts.append(_stat(spec / "kernel.json"))
+        except OSError:
+            pass
+    return parts
+
+
+INPUTS: dict[str, Describe] = {
+    "interpreter": interpreter,
+    "distributions": distributions,
+    "project": project_dir,
+    "uv.lock": _file("uv.lock"),
+    "pyproject.toml": _file("pyproject.toml"),
+    ".gitignore": _file(".gitignore"),
+    "git": git,
+    "venv": venv_dir,
+    "system": system,
+    "gpu": gpu,
+    "kernels": kernels,
+    "env:venv": _env("VIRTUAL_ENV", "PATH", "CONDA_PREFIX"),
+    "env:jupyter": _env(
+        "JUPYTER_PATH",
+        "JUPYTER_DATA_DIR",
+        "JUPYTER_PREFER_ENV_PATH",
+        "XDG_DATA_HOME",
+        "HOME",
+        "APPDATA",
+        "PROGRAMDATA",
+        "PATH",
+    ),
+    "tool:git": _tool("git"),
+    "tool:uv": _tool("uv"),
+    "tool:ldd": _tool("ldd", "otool"),
+}
+
+
+def describe(name: str, project: Path, options: Mapping[str, str]) -> Any:
+    """The value of input ``name``; an unknown name is a programming error."""
+    return INPUTS[name](project, options)

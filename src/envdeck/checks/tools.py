@@ -1,0 +1,207 @@
+"""Helpers the checks share: running programs, reading an environment's files."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import signal
+import site
+import subprocess
+import sys
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+from .base import CheckTimeout, ToolMissing, remaining_time
+
+
+@dataclass(frozen=True)
+class Ran:
+    """A finished program."""
+
+    args: tuple[str, ...]
+    returncode: int
+    stdout: str
+    stderr: str
+
+    @property
+    def ok(self) -> bool:
+        return self.returncode == 0
+
+    @property
+    def output(self) -> str:
+        return (self.stdout + self.stderr).strip()
+
+
+def tool_path(tool: str, path: str | None = None) -> str:
+    """Where ``tool`` is on PATH; :class:`ToolMissing` (a ``skip``) if it is not."""
+    found = shutil.which(tool, path=path)
+    if found is None:
+        raise ToolMissing(tool)
+    return found
+
+
+def run(
+    args: Sequence[str],
+    *,
+    cwd: str | os.PathLike[str] | None = None,
+    env: Mapping[str, str] | None = None,
+    extra_env: Mapping[str, str] | None = None,
+    timeout: float | None = None,
+    stdin: str | None = None,
+) -> Ran:
+    """Run a program (no shell), within the running check's time.
+
+    ``args[0]`` is looked up on PATH (:class:`ToolMissing` if absent).  When the
+    time is up, the program and everything it started are killed and
+    :class:`CheckTimeout` is raised.
+    """
+    program = args[0]
+    if os.sep not in program and not (os.altsep and os.altsep in program):
+        program = tool_path(program)
+    budget = remaining_time()
+    if timeout is not None:
+        budget = min(budget, timeout)
+    full_env = dict(os.environ if env is None else env)
+    # Messages in English, parseable; git must not wait for a password or take locks.
+    full_env.update(
+        {"LC_ALL": "C", "LANG": "C", "GIT_TERMINAL_PROMPT": "0", "GIT_OPTIONAL_LOCKS": "0"}
+    )
+    full_env.update(extra_env or {})
+    try:
+        proc = subprocess.Popen(
+            [program, *args[1:]],
+            cwd=cwd,
+            env=full_env,
+            stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            errors="replace",
+            # its own process group, so a timeout kills what it started too
+            start_new_session=os.name == "posix",
+        )
+    except FileNotFoundError:
+        raise ToolMissing(Path(program).name) from None
+    try:
+        stdout, stderr = proc.communicate(stdin, timeout=budget)
+    except subprocess.TimeoutExpired:
+        _kill(proc)
+        raise CheckTimeout(f"{Path(program).name} did not finish") from None
+    except BaseException:
+        _kill(proc)
+        raise
+    return Ran(tuple(args), proc.returncode, stdout, stderr)
+
+
+def _kill(proc: subprocess.Popen[str]) -> None:
+    try:
+        if os.name == "posix":
+            os.killpg(proc.pid, signal.SIGKILL)
+        else:
+            proc.kill()
+    except OSError:
+        pass
+    with contextlib.suppress(subprocess.TimeoutExpired, ValueError, OSError):
+        proc.communicate(timeout=2)
+
+
+# --- this environment ---------------------------------------------------------------
+
+
+def in_venv() -> bool:
+    return sys.prefix != getattr(sys, "base_prefix", sys.prefix)
+
+
+def site_dirs() -> list[Path]:
+    """This environment's own site-packages (not PYTHONPATH, not a source checkout)."""
+    dirs: list[str] = []
+    # very old virtualenv's site.py has no getsitepackages
+    with contextlib.suppress(AttributeError):
+        dirs += site.getsitepackages()
+    if site.ENABLE_USER_SITE and not in_venv():
+        dirs.append(site.getusersitepackages())
+    seen: list[Path] = []
+    for entry in dirs:
+        path = Path(entry)
+        if path.is_dir() and path not in seen:
+            seen.append(path)
+    return seen
+
+
+def normalize(name: str) -> str:
+    """PEP 503 normalised distribution name."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def distributions(paths: Sequence[Path] | None = None) -> Iterator[metadata.Distribution]:
+    """The distributions installed in ``paths`` (default: this environment's site dirs),
+    each once (the first found wins, as for imports)."""
+    seen: set[str] = set()
+    search = [str(p) for p in (site_dirs() if paths is None else paths)]
+    for dist in metadata.distributions(path=search):
+        name = dist.metadata["Name"] if dist.metadata else None
+        if not name:
+            continue
+        key = normalize(name)
+        if key in seen:
+            continue
+        seen.add(key)
+        yield dist
+
+
+def dist_name(dist: metadata.Distribution) -> str:
+    return str(dist.metadata["Name"])
+
+
+def read_pyvenv_cfg(venv: Path) -> dict[str, str]:
+    """The ``key = value`` lines of a venv's pyvenv.cfg (empty if it has none)."""
+    values: dict[str, str] = {}
+    try:
+        text = (venv / "pyvenv.cfg").read_text("utf8", errors="replace")
+    except OSError:
+        return values
+    for line in text.splitlines():
+        key, sep, value = line.partition("=")
+        if sep:
+            values[key.strip()] = value.strip()
+    return values
+
+
+def scripts_dir(venv: Path) -> Path:
+    """``bin`` (POSIX) or ``Scripts`` (Windows) of a venv."""
+    return venv / ("Scripts" if os.name == "nt" else "bin")
+
+
+def read_requires_python(project: Path) -> str | None:
+    """``project.requires-python`` from pyproject.toml, read without a TOML parser
+    (tomllib needs Python 3.11): the line ``requires-python = "..."`` of ``[project]``."""
+    try:
+        text = (project / "pyproject.toml").read_text("utf8")
+    except OSError:
+        return None
+    section = ""
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("["):
+            section = stripped
+            continue
+        if section == "[project]":
+            match = re.match(r"""requires-python\s*=\s*(["'])(.*?)\1""", stripped)
+            if match:
+                return match.group(2)
+    return None
+
+
+def shorten(items: Sequence[str], limit: int = 8) -> str:
+    """``a, b, c and 5 more``."""
+    if len(items) <= limit:
+        return ", ".join(items)
+    return f"{', '.join(items[:limit])} and {len(items) - limit} more"
+
+
+def plural(count: int, noun: str, plural_form: str | None = None) -> str:
+    return f"{count} {noun if count == 1 else plural_form or noun + 's'}"
