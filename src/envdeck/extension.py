@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .config import setup_config
+from .envcheck import setup_envcheck
 from .myst import setup_myst
 from .notes import setup_notes
 from .slides import setup_slides
@@ -22,6 +23,7 @@ def setup_extension(app: Sphinx) -> dict[str, Any]:
     setup_myst(app)
     setup_slides(app)
     setup_notes(app)
+    setup_envcheck(app)
     return {
         "version": __version__,
         "parallel_read_safe": True,
