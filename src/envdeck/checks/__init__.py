@@ -15,6 +15,8 @@ from __future__ import annotations
 
 # The check modules register their checks on import, in this order.
 from . import interpreter  # noqa: F401  python, platform
+from . import venvs  # noqa: F401  venv, venv-paths, venv-relocation
+from . import vcs  # noqa: F401  gitignore
 from .base import (
     Check,
     CheckContext,

@@ -14,7 +14,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from pathlib import Path
 from types import MappingProxyType
@@ -271,6 +271,8 @@ def run_check(name: str, ctx: CheckContext) -> CheckResult:
 
 
 def _run_guarded(check: Check, ctx: CheckContext) -> Outcome:
+    # Results name absolute paths, whatever the caller's working directory was.
+    ctx = replace(ctx, project=Path(ctx.project).expanduser().absolute())
     try:
         options = convert_options(check, ctx.options)
     except ValueError as err:
@@ -326,7 +328,7 @@ def fingerprint(name: str, ctx: CheckContext) -> str:
     ]
     if check is not None:
         parts.append(_code_stamp(check))
-        project = Path(ctx.project)
+        project = Path(ctx.project).expanduser().absolute()
         for input_name in check.depends_on:
             try:
                 parts.append([input_name, inputs.describe(input_name, project, ctx.options)])

@@ -55,12 +55,14 @@ def run(
 ) -> Ran:
     """Run a program (no shell), within the running check's time.
 
-    ``args[0]`` is looked up on PATH (:class:`ToolMissing` if absent).  When the
+    A bare ``args[0]`` is looked up on PATH (:class:`ToolMissing` if absent); an
+    explicit path that cannot be executed raises :class:`OSError`.  When the
     time is up, the program and everything it started are killed and
     :class:`CheckTimeout` is raised.
     """
     program = args[0]
-    if os.sep not in program and not (os.altsep and os.altsep in program):
+    looked_up = os.sep not in program and not (os.altsep and os.altsep in program)
+    if looked_up:
         program = tool_path(program)
     budget = remaining_time()
     if timeout is not None:
@@ -85,7 +87,9 @@ def run(
             start_new_session=os.name == "posix",
         )
     except FileNotFoundError:
-        raise ToolMissing(Path(program).name) from None
+        if looked_up:
+            raise ToolMissing(Path(program).name) from None
+        raise  # an explicit path: the caller says what its absence means
     try:
         stdout, stderr = proc.communicate(stdin, timeout=budget)
     except subprocess.TimeoutExpired:

@@ -1,0 +1,95 @@
+"""Is the venv kept out of version control: ``gitignore``."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import PurePosixPath
+from typing import Any
+
+from .base import CheckContext, CheckSkipped, Outcome, Status, check
+from .tools import plural, run, shorten, tool_path
+
+
+def relative_path(value: str) -> str:
+    """A path inside the project, relative to it (``.venv``, ``env/dev``)."""
+    value = value.strip().replace("\\", "/").rstrip("/")
+    path = PurePosixPath(value)
+    if not value or path.is_absolute() or ".." in path.parts:
+        raise ValueError(f"expected a path relative to the project, such as .venv, got {value!r}")
+    return str(path)
+
+
+def _rule(line: str) -> tuple[str, str] | None:
+    """(``source:line``, pattern) from a ``git check-ignore -v -n`` line; None if unmatched."""
+    info, _, _path = line.partition("\t")
+    source, _, rest = info.partition(":")
+    number, _, pattern = rest.partition(":")
+    if not source or pattern.startswith("!"):
+        return None
+    return f"{source}:{number}", pattern
+
+
+@check(
+    "gitignore",
+    "Is the venv kept out of git",
+    options={"path": relative_path},
+    defaults={"path": ".venv"},
+    depends_on=("project", ".gitignore", "git", "tool:git"),
+    key_facts=("path", "ignored", "tracked files"),
+)
+def gitignore_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
+    """Whether the project's ``.venv`` (option ``path``) is ignored by git, and by which
+    rule (``git check-ignore``), and whether any of its files are tracked anyway
+    (``git ls-files``). Fails when files of it are committed; warns when it is not
+    ignored. Skips outside a git repository or without git."""
+    git = tool_path("git")
+    project = ctx.project
+    path = options["path"]
+    top = run([git, "-C", str(project), "rev-parse", "--show-toplevel"])
+    if not top.ok:
+        message = top.stderr.strip().splitlines()[0] if top.stderr.strip() else "no repository"
+        if "not a git repository" in message:
+            raise CheckSkipped(f"{project} is not in a git repository")
+        raise CheckSkipped(f"git cannot read the repository: {message.removeprefix('fatal: ')}")
+    exists = (project / path).exists()
+    facts = {
+        "repository": top.stdout.strip(),
+        "path": f"{path} ({'exists' if exists else 'absent'})",
+    }
+    # --no-index: a tracked file still shows whether a rule covers it.
+    probe = [f"{path}/", f"{path}/pyvenv.cfg"]
+    checked = run([git, "-C", str(project), "check-ignore", "-v", "-n", "--no-index", "--", *probe])
+    if checked.returncode not in (0, 1):
+        raise RuntimeError(f"git check-ignore failed: {checked.output}")
+    rules = [_rule(line) for line in checked.stdout.splitlines()]
+    rule = next((r for r in rules if r), None)
+    inner = f"{path}/.gitignore"
+    if rule is None:
+        facts["ignored"] = "no"
+    elif rule[0].startswith(inner + ":"):
+        facts["ignored"] = (
+            f"yes, by {rule[0]} ({rule[1]}): a file inside it (uv writes one), "
+            "not the project's own rules"
+        )
+    else:
+        facts["ignored"] = f"yes, by {rule[0]} ({rule[1]})"
+
+    listed = run([git, "-C", str(project), "ls-files", "--", path])
+    tracked = [line for line in listed.stdout.splitlines() if line.strip()]
+    facts["tracked files"] = f"{len(tracked)} ({shorten(tracked, 3)})" if tracked else "none"
+    if tracked:
+        return Outcome(
+            Status.FAIL,
+            f"{plural(len(tracked), 'file')} of {path} {'is' if len(tracked) == 1 else 'are'} "
+            f"committed to git; untrack with "
+            f"`git rm -r --cached {path}` and ignore {path}/",
+            facts,
+        )
+    if facts["ignored"] == "no":
+        what = "is not ignored" if exists else "would not be ignored"
+        return Outcome(
+            Status.WARN,
+            f"{path} {what} by git: `git add .` would commit it; add {path}/ to .gitignore",
+            facts,
+        )
+    return Outcome(Status.PASS, f"{path} is ignored by git and nothing of it is tracked", facts)
