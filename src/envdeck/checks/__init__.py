@@ -13,10 +13,8 @@ redacted (no home directory, user name, host name or environment value).
 
 from __future__ import annotations
 
-# The check modules register their checks on import, in this order.
-from . import interpreter  # noqa: F401  python, platform
-from . import venvs  # noqa: F401  venv, venv-paths, venv-relocation
-from . import vcs  # noqa: F401  gitignore
+# The check modules register their checks on import.
+from . import interpreter, vcs, venvs  # noqa: F401
 from .base import (
     Check,
     CheckContext,

@@ -163,6 +163,12 @@ class CheckTimeout(Exception):
 
 _REGISTRY: dict[str, Check] = {}
 
+#: The order checks are listed in: from the interpreter outwards to what uses it.
+ORDER = (
+    "python", "platform", "venv", "venv-paths", "venv-relocation", "gitignore",
+    "lockfile", "freeze", "system-libs", "gpu", "jupyter", "packages",
+)  # fmt: skip
+
 #: when the running check must be done (time.monotonic()), for subprocess timeouts
 _DEADLINE: contextvars.ContextVar[float] = contextvars.ContextVar("envdeck_check_deadline")
 
@@ -204,8 +210,9 @@ def check(
 
 
 def check_names() -> list[str]:
-    """Every check's name, in registry order."""
-    return list(_REGISTRY)
+    """Every check's name, in the documented order."""
+    rank = {name: i for i, name in enumerate(ORDER)}
+    return sorted(_REGISTRY, key=lambda name: rank.get(name, len(rank)))
 
 
 def get_check(name: str) -> Check:
@@ -213,7 +220,8 @@ def get_check(name: str) -> Check:
     try:
         return _REGISTRY[name]
     except KeyError:
-        raise KeyError(f"unknown check {name!r}; the checks are: {', '.join(_REGISTRY)}") from None
+        known = ", ".join(check_names())
+        raise KeyError(f"unknown check {name!r}; the checks are: {known}") from None
 
 
 def remaining_time() -> float:
@@ -253,7 +261,7 @@ def run_check(name: str, ctx: CheckContext) -> CheckResult:
                 name=name,
                 status=Status.ERROR,
                 title=name,
-                summary=f"unknown check {name!r}; the checks are: {', '.join(_REGISTRY)}",
+                summary=f"unknown check {name!r}; the checks are: {', '.join(check_names())}",
             )
         )
     outcome = _run_guarded(check, ctx)
