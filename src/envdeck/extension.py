@@ -10,6 +10,7 @@ from .envcheck import setup_envcheck
 from .myst import setup_myst
 from .notes import setup_notes
 from .slides import setup_slides
+from .templating import setup_templating
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -21,6 +22,7 @@ def setup_extension(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("sphinx_design")
     setup_config(app)
     setup_myst(app)
+    setup_templating(app)
     setup_slides(app)
     setup_notes(app)
     setup_envcheck(app)
