@@ -171,6 +171,13 @@ def test_raw_keeps_jinja_literal_in_a_template(build):
     assert "Prose." in soup.get_text()
 
 
+def test_a_raw_block_alone_makes_a_page_a_template(build):
+    page = "# T\n\n```\n{% raw %}{% if slide %}{{ x }}{% endif %}{% endraw %}\n```\n"
+    built = build({"index.md": page})
+    assert built.html().select_one("pre").get_text().strip() == "{% if slide %}{{ x }}{% endif %}"
+    assert built.warnings == ""
+
+
 def test_context_variables_and_template_modes(build):
     conf = 'extensions = ["envdeck"]\nenvdeck_context = {"course": "HPC onboarding"}\n'
     built = build({"index.md": "# {{ course }}\n"}, conf=conf)

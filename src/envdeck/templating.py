@@ -3,7 +3,7 @@
 Which files are templates (``envdeck_templates``):
 
 * ``auto`` (default): a file is a template when its Jinja uses ``slide``, ``prose``
-  or a key of ``envdeck_context``.  Any other file — code samples showing ``{{ }}``
+  or a key of ``envdeck_context``, or when it has a ``{% raw %}`` block.  Any other file — code samples showing ``{{ }}``
   or ``{% %}``, MyST ``{#anchor}`` attributes, substitutions — is left untouched,
   byte for byte, so enabling envdeck on an existing doc set changes nothing.
 * ``all``: every file is a template; ``none``: no file is.
@@ -120,7 +120,8 @@ def is_template(env: SandboxedEnvironment, source: str, names: frozenset[str]) -
         ast = env.parse(source)
     except jinja2.TemplateSyntaxError:
         return None if _USES_FLAG.search(source) else False
-    return bool(meta.find_undeclared_variables(ast) & names)
+    # A raw block only makes sense in a template: it is the page's opt-in.
+    return bool(meta.find_undeclared_variables(ast) & names) or bool(_RAW_START.search(source))
 
 
 def _error_line(exc: BaseException, name: str) -> int | None:
