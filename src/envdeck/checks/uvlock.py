@@ -1,0 +1,198 @@
+"""Just enough of ``uv.lock`` for the ``lockfile`` and ``freeze`` checks.
+
+On Python 3.11+ the file is parsed with :mod:`tomllib` (so a broken file is
+caught with its line); on Python 3.10, which has no TOML parser in the standard
+library (and envdeck adds no dependency for it), a small line-based reader takes
+what the checks need from the layout uv writes.  Both give a :class:`Lock`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+try:
+    import tomllib
+except ImportError:  # Python 3.10
+    tomllib = None  # type: ignore[assignment]
+
+
+class LockError(ValueError):
+    """uv.lock cannot be read."""
+
+
+@dataclass
+class Locked:
+    """One ``[[package]]`` of uv.lock."""
+
+    name: str
+    version: str | None
+    #: "registry", "editable", "virtual", "git", "path", "directory", "url", ...
+    source: str
+    #: sdist and wheels listed for it
+    artifacts: int = 0
+    #: of those, how many carry a hash
+    hashed: int = 0
+    #: dependency edges guarded by an environment marker
+    markers: int = 0
+
+
+@dataclass
+class Lock:
+    version: str | None = None
+    requires_python: str | None = None
+    #: resolution forks (one per Python version / platform range)
+    forks: int = 0
+    packages: list[Locked] = field(default_factory=list)
+    #: "tomllib" or "line reader (Python 3.10)"
+    parser: str = ""
+
+    @property
+    def own(self) -> list[Locked]:
+        """The project's own packages (editable or virtual): not from an index."""
+        return [p for p in self.packages if p.source in ("editable", "virtual")]
+
+    @property
+    def third_party(self) -> list[Locked]:
+        return [p for p in self.packages if p.source not in ("editable", "virtual")]
+
+
+def read_lock(path: Path, *, force_line_reader: bool = False) -> Lock:
+    """Read ``path``; :class:`LockError` when it is not a lockfile uv wrote."""
+    try:
+        text = path.read_text("utf8")
+    except UnicodeDecodeError as err:
+        raise LockError(f"{path.name} is not UTF-8 text: {err}") from None
+    if tomllib is not None and not force_line_reader:
+        return _from_toml(text)
+    return _from_lines(text)
+
+
+def _from_toml(text: str) -> Lock:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise LockError(f"not valid TOML: {err}") from None
+    if "version" not in data:
+        raise LockError("no lockfile `version`: not a uv.lock")
+    lock = Lock(
+        version=str(data["version"]),
+        requires_python=data.get("requires-python"),
+        forks=len(data.get("resolution-markers", [])),
+        parser="tomllib",
+    )
+    for entry in data.get("package", []):
+        if not isinstance(entry, dict) or "name" not in entry:
+            raise LockError("a [[package]] without a name")
+        artifacts = [entry["sdist"]] if isinstance(entry.get("sdist"), dict) else []
+        artifacts += [w for w in entry.get("wheels", []) if isinstance(w, dict)]
+        deps: list[Any] = list(entry.get("dependencies", []))
+        for extra in (entry.get("optional-dependencies") or {}).values():
+            deps += extra
+        for group in (entry.get("dev-dependencies") or {}).values():
+            deps += group
+        source = entry.get("source") or {}
+        lock.packages.append(
+            Locked(
+                name=str(entry["name"]),
+                version=str(entry["version"]) if "version" in entry else None,
+                source=next(iter(source), "unknown") if isinstance(source, dict) else "unknown",
+                artifacts=len(artifacts),
+                hashed=sum(1 for a in artifacts if a.get("hash")),
+                markers=sum(1 for d in deps if isinstance(d, dict) and d.get("marker")),
+            )
+        )
+    return lock
+
+
+_KEY = re.compile(r"^([A-Za-z0-9_-]+)\s*=\s*(.*)$")
+_STRING = re.compile(r'"((?:[^"\\]|\\.)*)"')
+
+
+def _from_lines(text: str) -> Lock:
+    lock = Lock(parser="line reader (Python 3.10)")
+    current: Locked | None = None
+    table = ""  # the table the lines belong to
+    array_key = ""  # a multi-line array being read
+    depth = 0
+    for number, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if depth > 0:
+            depth += _brackets(line)
+            _array_line(current, array_key, table, line, lock)
+            continue
+        if line.startswith("["):
+            table = line.strip("[] ")
+            if line == "[[package]]":
+                current = Locked(name="", version=None, source="unknown")
+                lock.packages.append(current)
+            elif not table.startswith("package."):
+                current = None
+            continue
+        match = _KEY.match(line)
+        if not match:
+            raise LockError(f"line {number}: cannot read {raw.strip()[:60]!r}")
+        key, value = match.groups()
+        depth = _brackets(value)
+        array_key = key
+        if table == "" and key == "version":
+            lock.version = value.strip()
+        elif table == "" and key == "requires-python":
+            lock.requires_python = _first_string(value)
+        elif table == "" and key == "resolution-markers":
+            lock.forks += len(_STRING.findall(value))
+        elif table == "package" and current is not None:
+            if key == "name":
+                current.name = _first_string(value) or ""
+            elif key == "version":
+                current.version = _first_string(value)
+            elif key == "source":
+                found = re.match(r"\{\s*([A-Za-z-]+)\s*=", value)
+                current.source = found.group(1) if found else "unknown"
+            elif key in ("sdist", "wheels", "dependencies"):
+                _array_line(current, key, table, value, lock)
+        elif current is not None and table in (
+            "package.optional-dependencies",
+            "package.dev-dependencies",
+        ):
+            _array_line(current, "dependencies", "package", value, lock)
+    if lock.version is None:
+        raise LockError("no lockfile `version`: not a uv.lock")
+    for package in lock.packages:
+        if not package.name:
+            raise LockError("a [[package]] without a name")
+    return lock
+
+
+def _array_line(current: Locked | None, key: str, table: str, text: str, lock: Lock) -> None:
+    if table == "" and key == "resolution-markers":
+        lock.forks += len(_STRING.findall(text))
+        return
+    if current is None:
+        return
+    if key in ("sdist", "wheels") and table == "package":
+        entries = re.findall(r"\{[^{}]*\}", text)
+        current.artifacts += len(entries)
+        current.hashed += sum(1 for e in entries if re.search(r'\bhash\s*=\s*"', e))
+    elif key == "dependencies" or table in (
+        "package.optional-dependencies",
+        "package.dev-dependencies",
+    ):
+        current.markers += len(re.findall(r'\bmarker\s*=\s*"', text))
+
+
+def _first_string(value: str) -> str | None:
+    match = _STRING.search(value)
+    return match.group(1) if match else None
+
+
+def _brackets(text: str) -> int:
+    """Net open ``[`` in ``text``, outside strings."""
+    depth = 0
+    for part in re.split(r'"(?:[^"\\]|\\.)*"', text):
+        depth += part.count("[") - part.count("]")
+    return depth
