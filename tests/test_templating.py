@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -320,11 +321,17 @@ After {unknownroleC}`z`.
 @pytest.mark.parametrize("slide", [False, True])
 def test_later_warnings_point_at_the_original_lines(build, slide):
     built = build({"index.md": LINES_PAGE}, confoverrides={"slide": slide})
+
+    def at(line: int, role: str) -> bool:
+        # MyST 4 on Sphinx 8.1 names the file "index.md.rst"; the line is what matters.
+        pattern = rf"index\.md(\.rst)?:{line}: WARNING: Unknown interpreted text role \"{role}\""
+        return re.search(pattern, built.warnings) is not None
+
     if slide:
-        assert "index.md:6:" in built.warnings and "unknownroleA" in built.warnings
+        assert at(6, "unknownroleA")
     else:
-        assert "index.md:12:" in built.warnings and "unknownroleB" in built.warnings
-    assert "index.md:15:" in built.warnings and "unknownroleC" in built.warnings
+        assert at(12, "unknownroleB")
+    assert at(15, "unknownroleC")
 
 
 def test_changing_the_flag_rereads_every_document(build):
