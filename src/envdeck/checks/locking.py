@@ -32,10 +32,16 @@ def project_environment(project: Path) -> Environment:
     """The project's ``.venv`` when it has one, else the environment running the build."""
     venv = project / ".venv"
     if (venv / "pyvenv.cfg").is_file():
-        dirs = sorted(
-            [*venv.glob("lib/python*/site-packages"), *venv.glob("lib64/python*/site-packages")]
-        ) + ([venv / "Lib" / "site-packages"] if (venv / "Lib" / "site-packages").is_dir() else [])
-        return Environment("the project's .venv", venv, tuple(dict.fromkeys(dirs)))
+        candidates = [
+            *sorted(venv.glob("lib/python*/site-packages")),
+            *sorted(venv.glob("lib64/python*/site-packages")),  # often a link to lib
+            venv / "Lib" / "site-packages",
+        ]
+        dirs: dict[Path, Path] = {}
+        for candidate in candidates:
+            if candidate.is_dir():
+                dirs.setdefault(candidate.resolve(), candidate)
+        return Environment("the project's .venv", venv, tuple(dirs.values()))
     return Environment("the running environment", Path(sys.prefix), tuple(site_dirs()))
 
 

@@ -128,12 +128,12 @@ def site_dirs() -> list[Path]:
         dirs += site.getsitepackages()
     if site.ENABLE_USER_SITE and not in_venv():
         dirs.append(site.getusersitepackages())
-    seen: list[Path] = []
+    seen: dict[Path, Path] = {}
     for entry in dirs:
         path = Path(entry)
-        if path.is_dir() and path not in seen:
-            seen.append(path)
-    return seen
+        if path.is_dir():
+            seen.setdefault(path.resolve(), path)  # lib64 is often a link to lib
+    return list(seen.values())
 
 
 def normalize(name: str) -> str:

@@ -1,0 +1,434 @@
+"""What a venv does not isolate: ``system-libs`` (the C library and shared libraries)
+and ``gpu`` (the NVIDIA driver and CUDA)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import sys
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from importlib import machinery
+from pathlib import Path
+from typing import Any
+
+from .base import CheckContext, CheckSkipped, Outcome, Status, ToolMissing, check
+from .elf import read_needs
+from .interpreter import libc, parse_platform
+from .locking import project_environment
+from .tools import dist_name, distributions, plural, run, shorten, tool_path
+
+#: Arguments per ldd/otool call; keeps command lines short.
+CHUNK = 64
+
+
+def wheel_platforms(text: str) -> list[str]:
+    """Platform tags of a WHEEL file's ``Tag:`` lines (compressed sets expanded)."""
+    platforms: list[str] = []
+    for line in text.splitlines():
+        key, _, value = line.partition(":")
+        if key.strip() != "Tag":
+            continue
+        parts = value.strip().split("-")
+        if len(parts) == 3:
+            platforms += parts[2].split(".")
+    return platforms
+
+
+@dataclass
+class Needed:
+    """What a wheel's tags say it needs of the C library."""
+
+    #: (family, (major, minor)) the wheel needs at least, e.g. ("glibc", (2, 17))
+    floor: tuple[str, tuple[int, int]] | None = None
+    #: built on this machine or one like it (linux_x86_64): no promise at all
+    local: bool = False
+
+
+def wheel_needs(platforms: Iterable[str]) -> Needed:
+    """The least C library any of a wheel's platform tags accepts."""
+    needs = Needed()
+    floors: list[tuple[str, tuple[int, int]]] = []
+    for tag in platforms:
+        family, version, _arch = parse_platform(tag)
+        if family in ("glibc", "musl", "macos") and version is not None:
+            floors.append((family, version))
+        elif family == "linux":
+            needs.local = True
+    if floors:
+        needs.floor = min(floors, key=lambda f: f[1])
+        needs.local = False
+    return needs
+
+
+@dataclass
+class Libraries:
+    """What ldd/otool said about a set of extension modules."""
+
+    #: library name -> resolved path (outside the environment)
+    system: dict[str, str] = field(default_factory=dict)
+    #: library name -> resolved path (inside the environment: shipped in a wheel)
+    bundled: dict[str, str] = field(default_factory=dict)
+    #: library name -> a module that needs it
+    missing: dict[str, str] = field(default_factory=dict)
+    #: how many modules need each system library
+    users: dict[str, int] = field(default_factory=dict)
+
+
+def _extension_modules(site_dirs: Iterable[Path]) -> list[Path]:
+    suffixes = tuple(machinery.EXTENSION_SUFFIXES)
+    found = []
+    for top in site_dirs:
+        for directory, _dirs, files in os.walk(top):
+            found += [Path(directory, f) for f in files if f.endswith(suffixes)]
+    return sorted(found)
+
+
+def _ldd(
+    files: list[Path], inside: tuple[str, ...], libs: Libraries, weight: dict[Path, int]
+) -> None:
+    ldd = tool_path("ldd")
+    for start in range(0, len(files), CHUNK):
+        chunk = files[start : start + CHUNK]
+        ran = run([ldd, *map(str, chunk)])
+        current = chunk[0]
+        for line in ran.stdout.splitlines():
+            if not line.startswith(("\t", " ")):
+                if line.endswith(":"):
+                    current = Path(line[:-1])
+                continue
+            entry = line.strip()
+            name, arrow, rest = entry.partition(" => ")
+            if not arrow:  # the vdso, or the loader by absolute path
+                name = entry.split(" (")[0]
+                if name.startswith("linux-vdso") or name.startswith("linux-gate"):
+                    continue
+                target = name
+                name = Path(name).name
+            else:
+                target = rest.split(" (")[0].strip()
+            _classify(name, target, current, inside, libs, weight.get(current, 1))
+
+
+def _otool(
+    files: list[Path], inside: tuple[str, ...], libs: Libraries, weight: dict[Path, int]
+) -> None:
+    otool = tool_path("otool")
+    for start in range(0, len(files), CHUNK):
+        chunk = files[start : start + CHUNK]
+        ran = run([otool, "-L", *map(str, chunk)])
+        current = chunk[0]
+        for line in ran.stdout.splitlines():
+            if not line.startswith(("\t", " ")):
+                current = Path(line.rstrip(":"))
+                continue
+            target = line.strip().split(" (")[0]
+            if target.startswith(("@rpath", "@loader_path", "@executable_path")):
+                resolved = target.replace("@loader_path", str(current.parent))
+                if "@" in resolved:
+                    libs.bundled.setdefault(Path(target).name, target)
+                    continue
+                target = resolved
+            _classify(Path(target).name, target, current, inside, libs, weight.get(current, 1))
+
+
+def _classify(name: str, target: str, module: Path, inside: tuple[str, ...],
+              libs: Libraries, count: int) -> None:  # fmt: skip
+    if target == "not found" or (os.path.isabs(target) and not os.path.exists(target)
+                                 and not target.startswith("/usr/lib/libSystem")):  # fmt: skip
+        libs.missing.setdefault(name, str(module))
+        return
+    real = os.path.realpath(target)
+    if real.startswith(inside) or target.startswith(inside):
+        libs.bundled.setdefault(name, target)
+        return
+    libs.system.setdefault(name, target)
+    libs.users[name] = libs.users.get(name, 0) + count
+
+
+@check(
+    "system-libs",
+    "What the venv does not isolate: system libraries",
+    depends_on=("project", "distributions", "system", "tool:ldd"),
+    key_facts=("libc", "newest C library a wheel needs", "extension modules", "system libraries"),
+)
+def system_libs_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
+    """The C library's version against the ``manylinux``/``musllinux`` tags of the
+    installed wheels (their ``WHEEL`` files' ``Tag`` lines), and the shared libraries
+    the installed extension modules load from the system (``ldd`` on Linux,
+    ``otool -L`` on macOS): what every venv on this machine shares and none carries.
+    Fails when a wheel needs a newer C library than the system has, or a library is
+    missing. Looks at the project's ``.venv``, else the running environment."""
+    if not sys.platform.startswith(("linux", "darwin")):
+        raise CheckSkipped(f"only Linux and macOS are inspected, not {sys.platform}")
+    env = project_environment(ctx.project)
+    libc_name, libc_version = libc()
+    if sys.platform == "darwin":
+        import platform
+
+        libc_name, libc_version = "macos", platform.mac_ver()[0]
+    here = tuple(int(p) for p in re.findall(r"\d+", libc_version)[:2]) if libc_version else ()
+    facts = {
+        "environment": f"{env.prefix} ({env.label})",
+        "libc": f"{libc_name} {libc_version}".strip() or "(unknown)",
+    }
+    fails: list[str] = []
+
+    floors: list[tuple[tuple[int, int], str, str]] = []  # (version, family, package)
+    local: list[str] = []
+    compiled = 0
+    dists = list(distributions(list(env.site_dirs)))
+    for dist in dists:
+        platforms = wheel_platforms(dist.read_text("WHEEL") or "")
+        if not platforms or all(p == "any" for p in platforms):
+            continue
+        compiled += 1
+        needs = wheel_needs(platforms)
+        if needs.floor is not None:
+            floors.append((needs.floor[1], needs.floor[0], dist_name(dist)))
+        elif needs.local:
+            local.append(dist_name(dist))
+    facts["compiled wheels"] = f"{compiled} of {len(dists)} distributions"
+    if floors:
+        version, family, package = max(floors)
+        need = ".".join(map(str, version))
+        facts["newest C library a wheel needs"] = f"{family} {need} ({package})"
+        too_new = sorted({p for v, f, p in floors if f == libc_name and here and v > here})
+        if too_new:
+            fails.append(
+                f"{shorten(too_new, 3)} need {family} {need} but the system has {libc_version}: "
+                "a venv made on a newer machine"
+            )
+        elif family != libc_name and family != "macos":
+            fails.append(f"{package} is built for {family}, but this system's C library is "
+                         f"{libc_name or 'unknown'}")  # fmt: skip
+    else:
+        facts["newest C library a wheel needs"] = "none (no manylinux or musllinux wheels)"
+    if local:
+        facts["wheels built here"] = f"{shorten(sorted(local), 4)} (no portability promise)"
+
+    modules = _extension_modules(env.site_dirs)
+    facts["extension modules"] = str(len(modules))
+    libs = Libraries()
+    # One ldd run per distinct set of needs: the rest are the same answer.
+    groups: dict[Any, list[Path]] = {}
+    for module in modules:
+        groups.setdefault(read_needs(module) if sys.platform != "darwin" else module, []).append(
+            module
+        )
+    representatives = [group[0] for group in groups.values()]
+    weight = {group[0]: len(group) for group in groups.values()}
+    inside = tuple(str(p) for p in {env.prefix, env.prefix.resolve(), *env.site_dirs})
+    checked = True
+    try:
+        if modules:
+            (_otool if sys.platform == "darwin" else _ldd)(representatives, inside, libs, weight)
+    except ToolMissing as err:
+        checked = False
+        facts["system libraries"] = f"not checked: {err}"
+    if checked and modules:
+        by_use = sorted(libs.system, key=lambda n: (-libs.users.get(n, 0), n))
+        facts["system libraries"] = f"{len(by_use)}: {shorten(by_use, 6)}"
+        facts["bundled libraries"] = str(len(libs.bundled))
+        if libs.missing:
+            missing = [f"{name} (for {Path(m).name})" for name, m in sorted(libs.missing.items())]
+            facts["missing libraries"] = shorten(missing, 4)
+            fails.append(f"{plural(len(missing), 'library', 'libraries')} not found: "
+                         f"{shorten(missing, 2)}")  # fmt: skip
+    details = "\n".join(
+        f"{name} => {path} (needed by {plural(libs.users.get(name, 0), 'module')})"
+        for name, path in sorted(libs.system.items())
+    )
+    if fails:
+        return Outcome(Status.FAIL, "; ".join(fails), facts, details)
+    if not modules:
+        summary = f"no compiled extensions; they would use the system's {facts['libc']}"
+    elif not checked:
+        summary = f"{len(modules)} extension modules; their libraries were not listed"
+    else:
+        summary = (
+            f"{len(modules)} extension modules load {len(libs.system)} libraries from the "
+            f"system ({shorten(sorted(libs.system, key=lambda n: -libs.users.get(n, 0)), 3)}): "
+            f"every venv here shares them, none carries them"
+        )
+    return Outcome(Status.PASS, summary, facts, details)
+
+
+# --- gpu ---------------------------------------------------------------------------------
+
+#: A driver probe without nvidia-smi: libcuda through ctypes, in a child process
+#: (initialising a driver can hang; a child can be killed).
+_CUDA_PROBE = r"""
+import ctypes, json, sys
+names = ["libcuda.so.1", "libcuda.so", "libcuda.dylib"]
+if sys.platform == "win32":
+    names = ["nvcuda.dll"]
+lib = None
+for name in names:
+    try:
+        lib = ctypes.CDLL(name)
+        break
+    except OSError:
+        pass
+if lib is None:
+    print(json.dumps({"loaded": False}))
+    sys.exit(0)
+out = {"loaded": True}
+version = ctypes.c_int(0)
+out["init"] = lib.cuInit(0)
+if lib.cuDriverGetVersion(ctypes.byref(version)) == 0:
+    out["cuda"] = version.value
+count = ctypes.c_int(0)
+if out["init"] == 0 and lib.cuDeviceGetCount(ctypes.byref(count)) == 0:
+    out["devices"] = []
+    for i in range(count.value):
+        device = ctypes.c_int(0)
+        name = ctypes.create_string_buffer(256)
+        if lib.cuDeviceGet(ctypes.byref(device), i) != 0:
+            continue
+        if lib.cuDeviceGetName(name, 256, device) == 0:
+            out["devices"].append(name.value.decode(errors="replace"))
+print(json.dumps(out))
+"""
+
+#: CUDA wheels and the CUDA version in their name or version
+_CUDA_WHEEL = re.compile(r"(?:cu|cuda)(\d{2,3})(?:\D|$)", re.IGNORECASE)
+
+
+def _cuda_of(text: str) -> str | None:
+    match = re.search(r"\+cu(\d{2,3})\b", text) or _CUDA_WHEEL.search(text)
+    if not match:
+        return None
+    digits = match.group(1)
+    return f"{digits[:-1]}.{digits[-1]}" if len(digits) >= 3 else digits
+
+
+def _cuda_wheels(site_dirs: Iterable[Path]) -> list[tuple[str, str, str | None]]:
+    """(name, version, CUDA version) of installed distributions built for CUDA."""
+    found = []
+    for dist in distributions(list(site_dirs)):
+        name, version = dist_name(dist), dist.version
+        lowered = name.lower()
+        if (
+            "+cu" in version
+            or lowered.startswith(("nvidia-cuda-runtime", "cupy-cuda"))
+            or ("cuda" in lowered and lowered.startswith(("jax", "torch", "tensorflow")))
+        ):
+            cuda = _cuda_of(version)
+            if cuda is None and lowered.startswith("nvidia-cuda-runtime"):
+                cuda = ".".join(version.split(".")[:2])
+            found.append((name, version, cuda or _cuda_of(name)))
+    return found
+
+
+def _major_minor(text: str) -> tuple[int, ...]:
+    return tuple(int(p) for p in re.findall(r"\d+", text)[:2])
+
+
+@check(
+    "gpu",
+    "The GPU: NVIDIA driver and CUDA",
+    depends_on=("gpu", "distributions", "project"),
+    key_facts=("GPUs", "driver", "driver supports CUDA up to", "CUDA toolkit"),
+)
+def gpu_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
+    """The NVIDIA driver and the GPUs it sees (``nvidia-smi``, else ``libcuda`` through
+    ctypes), the newest CUDA the driver supports, and, kept apart, the CUDA toolkit
+    (``nvcc``) and the CUDA builds of installed wheels: the driver belongs to the
+    machine, not to any venv. Skips without an NVIDIA driver; fails when the driver is
+    broken; warns when a wheel needs a newer CUDA than the driver has, or
+    ``CUDA_VISIBLE_DEVICES`` hides every GPU."""
+    facts: dict[str, str] = {}
+    warns: list[str] = []
+    smi = shutil.which("nvidia-smi")
+    driver_cuda = ""
+    gpus: list[str] = []
+    if smi:
+        fields = "index,name,driver_version,memory.total"
+        queried = run([smi, f"--query-gpu={fields}", "--format=csv,noheader,nounits"])
+        if not queried.ok:
+            message = (
+                queried.output.splitlines()[0] if queried.output else f"exit {queried.returncode}"
+            )
+            if re.search(r"couldn't communicate|no devices were found", message, re.I):
+                raise CheckSkipped(f"no usable NVIDIA GPU: nvidia-smi says {message!r}")
+            return Outcome(Status.FAIL, f"the NVIDIA driver is broken: nvidia-smi says {message!r}",
+                           {"nvidia-smi": "fails"})  # fmt: skip
+        driver = ""
+        for line in queried.stdout.strip().splitlines():
+            parts = [p.strip() for p in line.split(",")]
+            if len(parts) >= 4:
+                driver = parts[2]
+                gpus.append(f"{parts[1]} ({int(float(parts[3])) // 1024} GiB)"
+                            if parts[3].replace(".", "").isdigit() else parts[1])  # fmt: skip
+        header = run([smi])
+        match = re.search(r"CUDA Version:\s*([\d.]+)", header.stdout)
+        driver_cuda = match.group(1) if match else ""
+        facts["driver"] = f"NVIDIA {driver}" if driver else "(unknown)"
+        facts["found by"] = "nvidia-smi"
+    else:
+        probe = run([sys.executable, "-c", _CUDA_PROBE])
+        try:
+            found = json.loads(probe.stdout.strip().splitlines()[-1]) if probe.ok else {}
+        except (ValueError, IndexError):
+            found = {}
+        if not found.get("loaded"):
+            raise CheckSkipped("no NVIDIA driver: nvidia-smi is not on PATH and libcuda cannot be "
+                               "loaded")  # fmt: skip
+        if found.get("init") not in (0, None) or not found.get("devices"):
+            raise CheckSkipped(f"libcuda loads but sees no GPU (cuInit error {found.get('init')})")
+        gpus = list(found["devices"])
+        if "cuda" in found:
+            value = int(found["cuda"])
+            driver_cuda = f"{value // 1000}.{value % 1000 // 10}"
+        facts["driver"] = "NVIDIA (version: nvidia-smi is not installed)"
+        facts["found by"] = "libcuda (ctypes)"
+    if not gpus:
+        raise CheckSkipped("the NVIDIA driver sees no GPU")
+    facts["GPUs"] = f"{len(gpus)}: {shorten(gpus, 3)}"
+    facts["driver supports CUDA up to"] = driver_cuda or "(unknown)"
+
+    visible = os.environ.get("CUDA_VISIBLE_DEVICES")
+    if visible is None:
+        facts["CUDA_VISIBLE_DEVICES"] = "unset (every GPU visible)"
+    elif visible.strip() in ("", "-1", "NoDevFiles"):
+        facts["CUDA_VISIBLE_DEVICES"] = "set, hides every GPU"
+        warns.append("CUDA_VISIBLE_DEVICES hides every GPU from CUDA programs")
+    else:
+        facts["CUDA_VISIBLE_DEVICES"] = "set, selects some GPUs"
+    if visible is not None and "CUDA_VISIBLE_DEVICES" in ctx.env_allowlist:
+        facts["CUDA_VISIBLE_DEVICES"] += f": {visible!r}"
+
+    nvcc = shutil.which("nvcc")
+    if nvcc:
+        version = run([nvcc, "--version"])
+        match = re.search(r"release ([\d.]+)", version.stdout)
+        facts["CUDA toolkit"] = f"nvcc {match.group(1) if match else '?'} ({nvcc})"
+    else:
+        facts["CUDA toolkit"] = "no nvcc on PATH (wheels bring their own CUDA runtime)"
+    for var in ("CUDA_HOME", "CUDA_PATH"):
+        if var in os.environ:
+            facts[var] = "set" + (f": {os.environ[var]}" if var in ctx.env_allowlist else "")
+
+    env = project_environment(ctx.project)
+    wheels = _cuda_wheels(env.site_dirs)
+    if wheels:
+        facts["CUDA wheels"] = shorten(
+            [f"{n} {v}" + (f" (CUDA {c})" if c else "") for n, v, c in wheels], 4
+        )
+        limit = _major_minor(driver_cuda)
+        newer = [f"{n} (CUDA {c})" for n, _v, c in wheels if c and limit
+                 and _major_minor(c)[:1] > limit[:1]]  # fmt: skip
+        if newer:
+            warns.append(f"{shorten(newer, 2)} need a newer CUDA than the driver's {driver_cuda}")
+    else:
+        facts["CUDA wheels"] = "none installed"
+    summary = (
+        f"{plural(len(gpus), 'GPU')} ({shorten(gpus, 2)}), {facts['driver']} supporting CUDA "
+        f"up to {driver_cuda or '?'}; the driver is the machine's, not the venv's"
+    )
+    if warns:
+        return Outcome(Status.WARN, f"{summary}; but {'; '.join(warns)}", facts)
+    return Outcome(Status.PASS, summary, facts)
