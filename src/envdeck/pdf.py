@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import contextlib
 import json
 import os
 import shutil
@@ -228,19 +229,22 @@ def _launch(chromium: str, profile: Path, timeout: float) -> tuple[subprocess.Po
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        process.terminate()
+    for stop in (None, process.terminate, process.kill):
+        if stop is not None:
+            stop()
         try:
-            process.wait(timeout=10)
+            process.wait(timeout=5)
+            return
         except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+            continue
 
 
 def export(page: Path, output: Path, chromium: str, timeout: float = 60.0) -> int:
     """Print the deck page ``page`` to ``output``; return the number of pages."""
     url = page.resolve().as_uri() + "?print-pdf"
-    with tempfile.TemporaryDirectory(prefix="envdeck-chromium-") as tmp:
+    # Chromium's helper processes can outlive it for a moment, still writing to the
+    # profile: a profile left behind is better than a failed export.
+    with tempfile.TemporaryDirectory(prefix="envdeck-chromium-", ignore_cleanup_errors=True) as tmp:
         process, ws_url = _launch(chromium, Path(tmp), timeout)
         try:
             devtools = DevTools(ws_url, timeout)
@@ -264,6 +268,8 @@ def export(page: Path, output: Path, chromium: str, timeout: float = 60.0) -> in
                     displayHeaderFooter=False,
                 )
             finally:
+                with contextlib.suppress(PdfError, OSError):
+                    devtools.call("Browser.close")  # lets Chromium end its helpers
                 devtools.close()
         finally:
             _stop(process)
