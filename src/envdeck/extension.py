@@ -9,6 +9,7 @@ from .config import setup_config
 from .envcheck import setup_envcheck
 from .myst import setup_myst
 from .notes import setup_notes
+from .reference import setup_reference
 from .slides import setup_slides
 from .templating import setup_templating
 
@@ -26,6 +27,7 @@ def setup_extension(app: Sphinx) -> dict[str, Any]:
     setup_slides(app)
     setup_notes(app)
     setup_envcheck(app)
+    setup_reference(app)
     return {
         "version": __version__,
         "parallel_read_safe": True,
