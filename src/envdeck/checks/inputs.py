@@ -177,9 +177,10 @@ def gpu(project: Path, options: Mapping[str, str]) -> Any:
 
 def kernels(project: Path, options: Mapping[str, str]) -> Any:
     from .kernels import kernel_dirs
+    from .locking import project_environment
 
-    parts: list[Any] = []
-    for directory in kernel_dirs():
+    parts: list[Any] = [str(project_environment(project).prefix)]
+    for directory in kernel_dirs(project_environment(project).prefix):
         parts.append(_listing(directory))
         try:
             for spec in sorted(directory.iterdir()):

@@ -1,0 +1,230 @@
+"""Which Python a notebook runs: ``jupyter``."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .base import CheckContext, CheckSkipped, Outcome, Status, check
+from .locking import project_environment
+from .tools import in_venv, plural, shorten
+
+#: kernels listed by name in the facts; the rest are counted
+MAX_LISTED = 8
+
+
+def _flag(name: str) -> bool | None:
+    value = os.environ.get(name)
+    if value is None:
+        return None
+    return value.strip().lower() not in ("", "0", "false", "no", "off")
+
+
+def _user_data_dir() -> Path:
+    if os.environ.get("JUPYTER_DATA_DIR"):
+        return Path(os.environ["JUPYTER_DATA_DIR"]).expanduser()
+    home = Path.home()
+    if sys.platform == "darwin":
+        return home / "Library" / "Jupyter"
+    if os.name == "nt":
+        appdata = os.environ.get("APPDATA")
+        return Path(appdata, "jupyter") if appdata else home / ".jupyter" / "data"
+    xdg = os.environ.get("XDG_DATA_HOME")
+    return (Path(xdg) if xdg else home / ".local" / "share") / "jupyter"
+
+
+def _system_dirs() -> list[Path]:
+    if os.name == "nt":
+        programdata = os.environ.get("PROGRAMDATA")
+        return [Path(programdata, "jupyter")] if programdata else []
+    return [Path("/usr/local/share/jupyter"), Path("/usr/share/jupyter")]
+
+
+def data_dirs(env_prefix: Path | None = None) -> list[Path]:
+    """Jupyter's data path, in its order of precedence (as ``jupyter --paths``):
+    ``JUPYTER_PATH``, then the user's and the environment's directories (the
+    environment's first inside a venv, or with ``JUPYTER_PREFER_ENV_PATH``), then
+    the system's."""
+    dirs = [Path(p).expanduser() for p in os.environ.get("JUPYTER_PATH", "").split(os.pathsep) if p]
+    user = [_user_data_dir()]
+    envs = [Path(sys.prefix, "share", "jupyter")]
+    if env_prefix is not None:
+        envs.insert(0, env_prefix / "share" / "jupyter")
+    prefer_env = _flag("JUPYTER_PREFER_ENV_PATH")
+    if prefer_env is None:
+        prefer_env = in_venv()
+    dirs += envs + user if prefer_env else user + envs
+    dirs += _system_dirs()
+    unique: dict[str, Path] = {}
+    for directory in dirs:
+        unique.setdefault(os.path.abspath(directory), directory)
+    return list(unique.values())
+
+
+def kernel_dirs(env_prefix: Path | None = None) -> list[Path]:
+    return [d / "kernels" for d in data_dirs(env_prefix)]
+
+
+def find_kernels(env_prefix: Path | None = None) -> tuple[dict[str, Path], str]:
+    """Kernel name -> its directory (the first found wins), and how they were found."""
+    try:
+        from jupyter_client.kernelspec import find_kernel_specs
+    except ImportError:
+        pass
+    else:
+        found = {name: Path(path) for name, path in find_kernel_specs().items()}
+        # jupyter_client does not know the project's .venv when it is not the running one
+        for name, path in _scan(kernel_dirs(env_prefix)).items():
+            found.setdefault(name, path)
+        return found, "jupyter_client"
+    return _scan(kernel_dirs(env_prefix)), "the standard kernel directories"
+
+
+def _scan(directories: list[Path]) -> dict[str, Path]:
+    found: dict[str, Path] = {}
+    for directory in directories:
+        try:
+            entries = sorted(directory.iterdir())
+        except OSError:
+            continue
+        for entry in entries:
+            if (entry / "kernel.json").is_file():
+                found.setdefault(entry.name.lower(), entry)
+    return found
+
+
+@dataclass(frozen=True)
+class Kernel:
+    name: str
+    display: str
+    language: str
+    #: the interpreter it starts, resolved on PATH when relative; "" if none
+    interpreter: str
+    #: "this", "other venv", "base", "missing", "not python", "unreadable"
+    runs: str
+    detail: str = ""
+
+
+def _env_of(interpreter: Path) -> Path:
+    """The environment an interpreter belongs to: the directory above its ``bin``."""
+    return (
+        interpreter.parent.parent
+        if interpreter.parent.name in ("bin", "Scripts")
+        else (interpreter.parent)
+    )
+
+
+def _same(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return os.path.abspath(a) == os.path.abspath(b)
+
+
+def read_kernel(name: str, directory: Path, target: Path) -> Kernel:
+    try:
+        spec = json.loads((directory / "kernel.json").read_text("utf8"))
+        argv = [str(a) for a in spec["argv"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        return Kernel(name, name, "?", "", "unreadable", "kernel.json cannot be read")
+    display = str(spec.get("display_name", name))
+    language = str(spec.get("language", "?"))
+    if not argv:
+        return Kernel(name, display, language, "", "unreadable", "empty argv")
+    program = argv[0].replace("{resource_dir}", str(directory))
+    is_python = language.lower() == "python" or any("ipykernel" in a for a in argv)
+    if not is_python:
+        return Kernel(name, display, language, program, "not python")
+    how = ""
+    if not os.path.isabs(program):
+        found = shutil.which(program)
+        if found is None:
+            return Kernel(name, display, language, program, "missing", f"{program} is not on PATH")
+        how = f" ({program} found on PATH: changes with the active env)"
+        program = found
+    interpreter = Path(program)
+    if not interpreter.exists():
+        return Kernel(name, display, language, program, "missing", "the interpreter is gone")
+    env = _env_of(interpreter)
+    if _same(env, target):
+        return Kernel(name, display, language, program, "this", how)
+    if (env / "pyvenv.cfg").is_file():
+        return Kernel(name, display, language, program, "other venv", f"{env}{how}")
+    return Kernel(name, display, language, program, "base", how)
+
+
+_RUNS = {
+    "this": "this venv",
+    "other venv": "another venv",
+    "base": "a Python outside any venv",
+    "missing": "missing",
+    "not python": "not Python",
+    "unreadable": "unreadable",
+}
+
+
+@check(
+    "jupyter",
+    "Jupyter kernels",
+    depends_on=("project", "kernels", "env:jupyter", "interpreter"),
+    key_facts=("kernels", "running this venv"),
+)
+def jupyter_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
+    """The registered Jupyter kernelspecs (found by ``jupyter_client`` when it is
+    installed, else in the standard kernel directories: ``JUPYTER_PATH``, the user's,
+    the environment's, the system's), the interpreter each starts, and whether one
+    starts this venv (the project's ``.venv``, else the running environment). Warns
+    when none does, or a kernel's interpreter is gone; skips when no kernel is
+    registered."""
+    env = project_environment(ctx.project)
+    found, how = find_kernels(env.prefix)
+    if not found:
+        raise CheckSkipped("no Jupyter kernels are registered")
+    kernels = [read_kernel(name, path, env.prefix) for name, path in sorted(found.items())]
+    facts: dict[str, str] = {
+        "venv": f"{env.prefix} ({env.label})",
+        "found with": how,
+        "kernels": str(len(kernels)),
+    }
+    mine = [k for k in kernels if k.runs == "this"]
+    facts["running this venv"] = ", ".join(k.name for k in mine) if mine else "none"
+    for kernel in kernels[:MAX_LISTED]:
+        where = kernel.interpreter or "?"
+        facts[f"kernel {kernel.name}"] = f"{kernel.display}: {where}, {_RUNS[kernel.runs]}" + (
+            f" ({kernel.detail.strip(' ()')})" if kernel.detail.strip() else ""
+        )
+    if len(kernels) > MAX_LISTED:
+        facts["more kernels"] = str(len(kernels) - MAX_LISTED)
+    details = "\n".join(f"{k.name}: {found[k.name]}" for k in kernels)
+    missing = [k.name for k in kernels if k.runs == "missing"]
+    stale = (
+        f"; {plural(len(missing), 'kernel')} {'starts' if len(missing) == 1 else 'start'} "
+        f"a Python that is gone ({shorten(missing, 3)})"
+        if missing
+        else ""
+    )
+    if not mine:
+        name = env.prefix.parent.name if env.prefix.name == ".venv" else env.prefix.name
+        return Outcome(
+            Status.WARN,
+            f"none of {plural(len(kernels), 'kernel')} runs this venv: notebooks will not see "
+            f"its packages; register it with `python -m ipykernel install --user --name "
+            f"{name}`{stale}",
+            facts,
+            details,
+        )
+    if missing:
+        return Outcome(Status.WARN, f"kernel {mine[0].name} runs this venv{stale}", facts, details)
+    return Outcome(
+        Status.PASS,
+        f"kernel {shorten([k.name for k in mine], 2)} runs this venv "
+        f"({plural(len(kernels), 'kernel')} registered)",
+        facts,
+        details,
+    )

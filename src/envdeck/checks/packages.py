@@ -1,0 +1,131 @@
+"""Named packages: installed, where, importable: ``packages``."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from collections.abc import Mapping
+from importlib import metadata
+from typing import Any
+
+from .base import CheckContext, Outcome, Status, check
+from .tools import plural, run, shorten
+
+_NAME = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$")
+
+#: Imports run in a child: a package's import may hang, crash or change global state.
+_IMPORT_PROBE = r"""
+import importlib, json, sys
+out = {}
+for name in sys.argv[1:]:
+    try:
+        module = importlib.import_module(name)
+        out[name] = ["ok", getattr(module, "__file__", None) or ""]
+    except BaseException as err:
+        out[name] = ["fail", f"{type(err).__name__}: {err}"]
+print(json.dumps(out))
+"""
+
+
+def package_list(value: str) -> tuple[str, ...]:
+    """Distribution names separated by commas or spaces (``numpy, pandas``)."""
+    names = tuple(n for n in re.split(r"[,\s]+", value) if n)
+    bad = [n for n in names if not _NAME.match(n)]
+    if not names or bad:
+        raise ValueError(
+            "expected distribution names separated by commas or spaces, such as "
+            f"'numpy, pandas', got {value!r}"
+        )
+    return names
+
+
+def import_flag(value: str) -> bool:
+    """``yes`` (try importing each package, in a child process) or ``no``."""
+    word = value.strip().lower()
+    if word in ("yes", "true", "1", "on"):
+        return True
+    if word in ("no", "false", "0", "off"):
+        return False
+    raise ValueError(f"expected one of 'yes', 'no', got {value!r}")
+
+
+def _top_level(dist: metadata.Distribution) -> list[str]:
+    """The modules a distribution provides (top_level.txt, else its RECORD)."""
+    text = dist.read_text("top_level.txt")
+    if text:
+        return [line.strip() for line in text.splitlines() if line.strip()]
+    names: list[str] = []
+    for file in dist.files or []:
+        parts = file.parts
+        if not parts or parts[0].endswith((".dist-info", ".data")) or parts[0] == "..":
+            continue
+        top = parts[0]
+        if len(parts) == 1:
+            if not top.endswith(".py"):
+                continue
+            top = top[:-3]
+        if top.isidentifier() and top not in names and not top.startswith("__"):
+            names.append(top)
+    return names
+
+
+@check(
+    "packages",
+    "Packages",
+    options={"packages": package_list, "import": import_flag},
+    defaults={"import": True},
+    depends_on=("interpreter", "distributions"),
+)
+def packages_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
+    """For each distribution named in the ``packages`` option (comma or space
+    separated): the installed version, where it is installed, and whether its modules
+    import (in a child process of this interpreter; option ``import: no`` skips that).
+    Fails when one is not installed or does not import."""
+    names: tuple[str, ...] = options.get("packages", ())
+    if not names:
+        return Outcome(Status.ERROR, "no packages named: give them with the `packages` option")
+    facts: dict[str, str] = {}
+    problems: list[str] = []
+    modules: dict[str, list[str]] = {}
+    found: dict[str, metadata.Distribution] = {}
+    for name in names:
+        try:
+            dist = metadata.distribution(name)
+        except metadata.PackageNotFoundError:
+            facts[name] = "not installed"
+            problems.append(f"{name} is not installed")
+            continue
+        found[name] = dist
+        location = dist.locate_file("")
+        facts[name] = f"{dist.version} in {location}"
+        modules[name] = _top_level(dist)
+    wanted = sorted({m for mods in modules.values() for m in mods})
+    if options["import"] and wanted:
+        probe = run([sys.executable, "-c", _IMPORT_PROBE, *wanted])
+        try:
+            imported = json.loads(probe.stdout.strip().splitlines()[-1])
+        except (ValueError, IndexError):
+            detail = probe.stderr.strip().splitlines()[-1:] or ["no output"]
+            imported = {m: ["fail", f"the import probe died: {detail[0]}"] for m in wanted}
+        for name, mods in modules.items():
+            failed = [(m, imported.get(m, ["fail", "?"])[1]) for m in mods
+                      if imported.get(m, ["fail"])[0] != "ok"]  # fmt: skip
+            if not mods:
+                facts[name] += "; provides no importable module"
+            elif failed:
+                facts[name] += f"; import {failed[0][0]} fails: {failed[0][1]}"
+                problems.append(f"{name} does not import ({failed[0][1]})")
+            else:
+                facts[name] += f"; imports ({shorten(mods, 3)})"
+    key = tuple(names[:4])
+    if problems:
+        return Outcome(Status.FAIL, "; ".join(problems), facts, key_facts=key)
+    versions = ", ".join(f"{found[n].metadata['Name']} {found[n].version}" for n in names)
+    verb = "installed and importable" if options["import"] else "installed"
+    return Outcome(
+        Status.PASS,
+        f"{plural(len(names), 'package')} {verb}: {versions}",
+        facts,
+        key_facts=key,
+    )
