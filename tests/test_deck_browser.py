@@ -160,9 +160,11 @@ def shots(tmp_path: Path) -> Path:
 
 def open_deck(page: Any, url: str) -> None:
     page.goto(url)
-    page.wait_for_function("window.Reveal && Reveal.isReady()")
-    page.evaluate("document.fonts.ready")
-    page.wait_for_timeout(300)  # envdeck-deck.js re-fits once the fonts are in
+    # envdeck-deck.js says when it has fitted the slides with the web fonts in.
+    page.wait_for_function("document.documentElement.getAttribute('data-envdeck-fit') === 'ready'")
+    page.evaluate(
+        "window.envdeckMoves = 0; Reveal.on('slidechanged', () => { window.envdeckMoves++; })"
+    )
 
 
 def indices(page: Any) -> tuple[int, int]:
@@ -171,8 +173,9 @@ def indices(page: Any) -> tuple[int, int]:
 
 
 def go(page: Any, key: str) -> None:
+    moves = page.evaluate("window.envdeckMoves")
     page.keyboard.press(key)
-    page.wait_for_timeout(900)  # the slide transition
+    page.wait_for_function(f"window.envdeckMoves > {moves}")
 
 
 def box(page: Any, selector: str) -> dict[str, float]:
@@ -296,7 +299,11 @@ def test_notes_are_hidden_on_the_slide_and_shown_in_the_speaker_view(page, deck,
         "text => document.querySelector('.speaker-controls-notes .value').innerText.includes(text)",
         arg=NOTE,
     )
-    speaker.wait_for_timeout(500)
+    # For the screenshot: the speaker view's slide previews have loaded.
+    speaker.wait_for_function(
+        "[...document.querySelectorAll('iframe')].every("
+        "f => f.contentWindow.Reveal && f.contentWindow.Reveal.isReady())"
+    )
     speaker.screenshot(path=shots / "speaker-view.png")
     assert_local(requests, deck)
 
@@ -315,10 +322,10 @@ def test_walking_the_whole_deck_stays_on_the_machine(page, deck, requests):
     for name in ("index.html", "lifecycle.html"):
         open_deck(page, f"{deck}/{name}")
         total = page.evaluate("Reveal.getTotalSlides()")
-        for _ in range(total):
+        for _ in range(total - 1):
             go(page, "ArrowRight")
         assert page.evaluate("Reveal.isLastSlide()")
         page.keyboard.press("Escape")  # the overview shows every slide at once
-        page.wait_for_timeout(500)
+        page.wait_for_function("Reveal.isOverview()")
     assert_local(requests, deck)
     assert any(url.endswith(".woff") for url in requests)  # fonts came from the deck

@@ -89,7 +89,10 @@
       fitShownSlides(reveal, false);
       reveal.on("slidechanged", function () { fitShownSlides(reveal, false); });
       // Web fonts change the text's size: measure again once they are in.
-      document.fonts.ready.then(function () { fitShownSlides(reveal, true); });
+      document.fonts.ready.then(function () {
+        fitShownSlides(reveal, true);
+        document.documentElement.setAttribute("data-envdeck-fit", "ready");
+      });
     };
     if (reveal.isReady()) {
       run();
