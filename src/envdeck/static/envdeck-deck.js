@@ -51,7 +51,11 @@
     var slides = reveal.getSlidesElement().querySelectorAll("section");
     for (var i = 0; i < slides.length; i++) {
       var slide = slides[i];
-      if (slide.style.display === "none") continue;
+      if (slide.style.display === "none") {
+        // Not measurable now: fit it again when it is shown.
+        if (force) slide.removeAttribute("data-envdeck-scale");
+        continue;
+      }
       if (!force && slide.hasAttribute("data-envdeck-scale")) continue;
       if (fit(slide, height) && !fits(slide, height)) {
         slide.classList.add("envdeck-scroll");
