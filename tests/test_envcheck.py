@@ -1,0 +1,325 @@
+"""The ``envcheck`` directive: options, rendering in both modes and every builder, warnings.
+
+Every build runs the real checks of this machine (envdeck.checks) in a tiny project.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from envdeck.checks import CheckContext, run_check
+
+PASSING = "```{envcheck} python\n```\n"
+MISSING_PACKAGE = "envdeck-surely-not-installed-pkg"
+
+
+def page(*blocks: str, title: str = "Checks") -> str:
+    return f"# {title}\n\n" + "\n".join(blocks)
+
+
+def envcheck(name: str, *options: str, fence: str = "```") -> str:
+    lines = [f"{fence}{{envcheck}} {name}".rstrip(), *options, fence, ""]
+    return "\n".join(lines)
+
+
+def python_result(srcdir: Path):
+    return run_check("python", CheckContext(project=srcdir))
+
+
+# --- rendering ----------------------------------------------------------------------
+
+
+def test_prose_block_shows_badge_summary_and_facts_table(build):
+    built = build({"index.md": page(envcheck("python"))})
+    assert built.warnings == ""
+    expected = python_result(built.srcdir)
+    block = built.html().select_one("div.admonition.envdeck-check")
+    assert block is not None
+    assert "envdeck-check-pass" in block["class"]
+    title = block.select_one("p.admonition-title")
+    assert title.select_one("span.envdeck-badge.envdeck-badge-pass").get_text() == "PASS"
+    assert expected.title in title.get_text()
+    assert block.select_one("p.envdeck-check-summary").get_text() == expected.summary
+    rows = [
+        [cell.get_text(strip=True) for cell in row.select("td")]
+        for row in block.select("table.envdeck-facts tbody tr")
+    ]
+    assert rows == [[key, value] for key, value in expected.facts.items()]
+    assert [th.get_text(strip=True) for th in block.select("thead th")] == ["Fact", "Value"]
+
+
+def test_colon_fence_and_rst_forms(build):
+    built = build(
+        {
+            "index.rst": "Checks\n======\n\n.. envcheck:: platform\n\n.. toctree::\n\n   fenced\n",
+            "fenced.md": page(envcheck("python", fence=":::")),
+        }
+    )
+    assert built.warnings == ""
+    assert built.html("index").select_one("div.envdeck-check .envdeck-badge")
+    assert built.html("fenced").select_one("div.envdeck-check .envdeck-badge")
+
+
+def test_show_levels_and_title(build):
+    built = build(
+        {
+            "index.md": page(
+                envcheck("python", ":show: summary", ":title: Which Python builds this"),
+                envcheck("python", ":show: details"),
+            )
+        }
+    )
+    assert built.warnings == ""
+    expected = python_result(built.srcdir)
+    short, full = built.html().select("div.envdeck-check")
+    assert "Which Python builds this" in short.select_one(".admonition-title").get_text()
+    assert short.select_one("table") is None
+    assert full.select_one("table.envdeck-facts") is not None
+    if expected.details:
+        assert full.select_one("pre").get_text().strip() == expected.details.strip()
+
+
+def test_slide_mode_renders_a_sphinx_design_card_with_key_facts(build):
+    built = build({"index.md": page(envcheck("python"))}, confoverrides={"slide": True})
+    assert built.warnings == ""
+    expected = python_result(built.srcdir)
+    card = built.html().select_one("div.sd-card.envdeck-check-card")
+    assert card is not None
+    assert card.select_one(".sd-card-body .sd-card-title .envdeck-badge").get_text() == "PASS"
+    assert expected.title in card.select_one(".sd-card-title").get_text()
+    assert card.select_one("p.sd-card-text").get_text() == expected.summary
+    facts = [li.get_text() for li in card.select("ul.envdeck-key-facts li")]
+    keys = [k for k in expected.key_facts if k in expected.facts] or list(expected.facts)[:3]
+    assert facts == [f"{key}: {expected.facts[key]}" for key in keys]
+    # compact: no prose block and no full facts table on the slide
+    assert built.html().select_one("div.admonition.envdeck-check") is None
+    assert card.select_one("table") is None
+
+
+@pytest.mark.parametrize(
+    ("builder", "output"),
+    [
+        ("latex", "python.tex"),
+        ("text", "index.txt"),
+        ("man", "python.1"),
+        ("texinfo", "python.texi"),
+        ("singlehtml", "index.html"),
+    ],
+)
+@pytest.mark.parametrize("slide", [False, True])
+def test_every_builder_renders_status_and_summary(build, builder, output, slide):
+    conf = 'extensions = ["envdeck"]\nproject = "python"\n'
+    built = build(
+        {"index.md": page(envcheck("python"), "```{envcheck-report} python platform\n```\n")},
+        conf=conf,
+        buildername=builder,
+        confoverrides={"slide": slide},
+    )
+    assert built.warnings == ""
+    expected = python_result(built.srcdir)
+    text = (built.outdir / output).read_text("utf8")
+    assert "PASS" in text
+    assert expected.summary.split()[0] in text
+    if builder != "singlehtml":
+        # CSS is for HTML builders only; nothing of it reaches other outputs
+        assert not list(built.outdir.rglob("envcheck.css"))
+        assert "envcheck.css" not in text
+
+
+def test_badge_css_is_added_for_html_builders(build):
+    built = build({"index.md": page(envcheck("python"))})
+    links = [link["href"] for link in built.html().select("link[rel=stylesheet]")]
+    assert any(href.startswith("_static/envcheck.css") for href in links)
+    css = (built.outdir / "_static" / "envcheck.css").read_text("utf8")
+    assert ".envdeck-badge-fail" in css
+    # only envdeck's own file: the deck's files are not copied into the handout
+    assert not (built.outdir / "_static" / "envdeck-deck.js").exists()
+
+
+def test_badge_css_reaches_the_deck(build):
+    built = build({"index.md": page(envcheck("python"))}, confoverrides={"slide": True})
+    links = [link["href"] for link in built.html().select("link[rel=stylesheet]")]
+    assert any(href.startswith("_static/envcheck.css") for href in links)
+    assert (built.outdir / "_static" / "envcheck.css").is_file()
+
+
+# --- options and bad input ---------------------------------------------------------
+
+
+def test_check_specific_option_reaches_the_check(build):
+    built = build({"index.md": page(envcheck("packages", ":packages: docutils"))})
+    assert built.warnings == ""
+    cells = [td.get_text(strip=True) for td in built.html().select("table.envdeck-facts td")]
+    assert any("docutils" in cell for cell in cells)
+    import docutils
+
+    assert any(docutils.__version__ in cell for cell in cells)
+
+
+def _warning_lines(built):
+    return [line for line in built.warning_lines() if "WARNING" in line or "ERROR" in line]
+
+
+def test_unknown_check_is_a_typed_warning_naming_the_checks_and_the_build_goes_on(build):
+    built = build({"index.md": page("Before.\n", envcheck("lokfile"), "After.\n")})
+    [line] = _warning_lines(built)
+    assert re.search(r"index\.md:5: WARNING: .*unknown check 'lokfile'", line)
+    assert line.endswith("[envdeck.directive]")
+    for name in ("python", "lockfile", "venv-relocation", "packages"):
+        assert name in line
+    text = built.html().select_one("div.body").get_text()
+    assert "Before." in text and "After." in text
+
+
+def test_missing_check_name_is_a_typed_warning(build):
+    built = build({"index.md": page(envcheck(""))})
+    [line] = _warning_lines(built)
+    assert "index.md:3:" in line and "[envdeck.directive]" in line and "python" in line
+
+
+@pytest.mark.parametrize(
+    ("option", "valid"),
+    [
+        (":expect: maybe", "pass, warn, fail, skip"),
+        (":show: everything", "summary, facts, details"),
+    ],
+)
+def test_bad_option_values_warn_with_the_choices_and_the_check_still_renders(build, option, valid):
+    built = build({"index.md": page(envcheck("python", option))})
+    [line] = _warning_lines(built)
+    assert "index.md:3:" in line and valid in line and line.endswith("[envdeck.directive]")
+    assert built.html().select_one("div.envdeck-check .envdeck-badge-pass")
+
+
+def test_option_of_another_check_is_a_typed_warning(build):
+    built = build({"index.md": page(envcheck("python", ":packages: numpy"))})
+    [line] = _warning_lines(built)
+    assert "index.md:3:" in line and "no :packages: option" in line
+    assert line.endswith("[envdeck.directive]")
+    assert built.html().select_one("div.envdeck-check")
+
+
+def test_bad_check_option_value_is_a_typed_warning(build):
+    built = build({"index.md": page(envcheck("packages", ":packages: ,"))})
+    lines = _warning_lines(built)
+    assert any(
+        "index.md:3:" in line and "invalid :packages:" in line and "[envdeck.directive]" in line
+        for line in lines
+    ), lines
+
+
+def test_unknown_option_name_is_reported_by_the_parser_and_the_build_goes_on(build):
+    built = build({"index.md": page(envcheck("python", ":colour: red"))})
+    assert "colour" in built.warnings
+    assert built.html().select_one("div.envdeck-check")
+
+
+def test_missing_project_directory_is_a_typed_warning(build):
+    built = build({"index.md": page(envcheck("python", ":project: nowhere"))})
+    [line] = _warning_lines(built)
+    assert "index.md:3:" in line and "'nowhere'" in line and "[envdeck.directive]" in line
+    assert built.html().select_one("div.envdeck-check") is None
+
+
+# --- failures ----------------------------------------------------------------------
+
+
+def failing(*options: str) -> str:
+    return envcheck("packages", f":packages: {MISSING_PACKAGE}", *options)
+
+
+def test_failing_check_is_a_typed_warning_at_the_directive(build):
+    built = build({"index.md": page("Intro.\n", failing())})
+    [line] = _warning_lines(built)
+    assert re.search(r"index\.md:5: WARNING: envcheck 'packages' failed", line)
+    assert line.endswith("[envdeck.check]")
+    assert built.html().select_one("div.envdeck-check-fail .envdeck-badge-fail").get_text() == (
+        "FAIL"
+    )
+
+
+def test_expected_failure_is_not_a_warning_and_says_so(build):
+    built = build({"index.md": page(failing(":expect: fail"))})
+    assert built.warnings == ""
+    block = built.html().select_one("div.envdeck-check-fail")
+    assert "expected to fail" in block.select_one(".envdeck-check-expect").get_text()
+
+
+def test_other_outcome_than_expected_is_a_typed_warning(build):
+    built = build({"index.md": page(envcheck("python", ":expect: fail"))})
+    [line] = _warning_lines(built)
+    assert "index.md:3:" in line and "expected to fail but gave pass" in line
+    assert line.endswith("[envdeck.check]")
+
+
+def test_check_failures_error_makes_the_build_fail(build):
+    built = build(
+        {"index.md": page(failing())},
+        conf='extensions = ["envdeck"]\nenvdeck_check_failures = "error"\n',
+    )
+    [line] = _warning_lines(built)
+    assert "index.md:3: ERROR: envcheck 'packages' failed" in line
+    assert line.endswith("[envdeck.check]")
+    assert built.app.statuscode == 1
+
+
+def test_check_failures_silent(build):
+    built = build(
+        {"index.md": page(failing())},
+        conf='extensions = ["envdeck"]\nenvdeck_check_failures = "silent"\n',
+    )
+    assert built.warnings == ""
+    assert built.app.statuscode == 0
+    assert built.html().select_one("div.envdeck-check-fail")
+
+
+def test_suppress_warnings_silences_check_failures(build):
+    built = build(
+        {"index.md": page(failing())},
+        conf='extensions = ["envdeck"]\nsuppress_warnings = ["envdeck.check"]\n',
+    )
+    assert built.warnings == ""
+
+
+def test_sphinx_build_W_fails_on_a_failing_check(tmp_path):
+    (tmp_path / "conf.py").write_text('extensions = ["envdeck"]\n', "utf8")
+    (tmp_path / "index.md").write_text(page(failing()), "utf8")
+    proc = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-W", "-q", "-b", "html", ".", "_build"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 1
+    assert "index.md:3: WARNING: envcheck 'packages' failed" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_check_timeout_config_reaches_the_check(build):
+    # gitignore runs git; no subprocess answers within a microsecond
+    built = build(
+        {"index.md": page(envcheck("gitignore"))},
+        conf='extensions = ["envdeck"]\nenvdeck_check_timeout = 0.000001\n',
+    )
+    block = built.html().select_one("div.envdeck-check")
+    assert "envdeck-check-error" in block["class"], block.get_text()
+    assert "envdeck.check" in built.warnings
+
+
+def test_env_allowlist_config_reaches_the_check(build, monkeypatch):
+    # a stale activation: VIRTUAL_ENV names a directory other than this environment
+    value = "/opt/envdeck-stale-activation"
+    monkeypatch.setenv("VIRTUAL_ENV", value)
+    files = {"index.md": page(envcheck("venv", ":show: details"))}
+    shown = build(files, conf='extensions = ["envdeck"]\nenvdeck_env_allowlist = ["VIRTUAL_ENV"]\n')
+    assert value in shown.html().select_one("div.envdeck-check").get_text()
+    hidden = build(files, conf='extensions = ["envdeck"]\n', freshenv=True)
+    hidden_text = hidden.html().select_one("div.envdeck-check").get_text()
+    assert "VIRTUAL_ENV" in hidden_text
+    assert value not in hidden_text
