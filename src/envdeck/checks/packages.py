@@ -7,10 +7,11 @@ import re
 import sys
 from collections.abc import Mapping
 from importlib import metadata
+from pathlib import Path
 from typing import Any
 
-from .base import CheckContext, Outcome, Status, check
-from .tools import plural, run, shorten
+from .base import CheckContext, CheckSkipped, Outcome, Status, check
+from .tools import plural, read_dependencies, run, shorten
 
 _NAME = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$")
 
@@ -70,21 +71,39 @@ def _top_level(dist: metadata.Distribution) -> list[str]:
     return names
 
 
+def _project_dependencies(project: Path) -> tuple[str, ...]:
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    declared = read_dependencies(project)
+    if declared is None:
+        raise CheckSkipped("no packages named (option packages) and no pyproject.toml")
+    names = []
+    for text in declared:
+        try:
+            names.append(Requirement(text).name)
+        except InvalidRequirement:
+            continue
+    if not names:
+        raise CheckSkipped("no packages named (option packages), and the project declares none")
+    return tuple(dict.fromkeys(names))
+
+
 @check(
     "packages",
     "Packages",
     options={"packages": package_list, "import": import_flag},
     defaults={"import": True},
-    depends_on=("interpreter", "distributions"),
+    depends_on=("interpreter", "distributions", "pyproject.toml"),
 )
 def packages_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
     """For each distribution named in the ``packages`` option (comma or space
-    separated): the installed version, where it is installed, and whether its modules
+    separated; default: the project's dependencies in ``pyproject.toml``): the
+    installed version, where it is installed, and whether its modules
     import (in a child process of this interpreter; option ``import: no`` skips that).
     Fails when one is not installed or does not import."""
     names: tuple[str, ...] = options.get("packages", ())
     if not names:
-        return Outcome(Status.ERROR, "no packages named: give them with the `packages` option")
+        names = _project_dependencies(ctx.project)
     facts: dict[str, str] = {}
     problems: list[str] = []
     modules: dict[str, list[str]] = {}
