@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from . import __version__
 from .config import setup_config
 from .envcheck import setup_envcheck
+from .handout import setup_handout
 from .myst import setup_myst
 from .notes import setup_notes
 from .reference import setup_reference
@@ -28,6 +29,7 @@ def setup_extension(app: Sphinx) -> dict[str, Any]:
     setup_notes(app)
     setup_envcheck(app)
     setup_reference(app)
+    setup_handout(app)
     return {
         "version": __version__,
         "parallel_read_safe": True,
