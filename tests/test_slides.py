@@ -196,6 +196,24 @@ revealjs_script_conf = {"transition": "zoom", "controls": False}
     assert not soup.select_one('link[href*="night.css"]')
 
 
+def test_style_sheets_of_extensions_and_user_reach_the_deck_in_order(build):
+    conf = """\
+extensions = ["envdeck"]
+revealjs_css_files = ["mine.css"]
+
+def setup(app):
+    app.add_css_file("extension.css")
+"""
+    built = build({"index.md": DECK_PAGE}, conf=conf, confoverrides={"slide": "1"})
+    links = [link["href"].split("?")[0] for link in built.html().select("link[rel=stylesheet]")]
+    assert links[:2] == [
+        "_static/revealjs/dist/reveal.css",
+        "_static/revealjs/dist/theme/white.css",
+    ]
+    assert links.index("_static/extension.css") < links.index("_static/envdeck-deck.css")
+    assert links[-1] == "_static/mine.css"
+
+
 def test_users_script_conf_as_javascript_is_merged(build):
     conf = 'extensions = ["envdeck"]\nrevealjs_script_conf = "{controls: false}"\n'
     built = build({"index.md": DECK_PAGE}, conf=conf, confoverrides={"slide": "1"})

@@ -270,9 +270,27 @@ class DeckBuilder(RevealjsHTMLBuilder):
             self.highlighter = PygmentsBridge("html", style)
 
     def init_css_files(self) -> None:
-        super().init_css_files()
-        self.add_css_file("pygments.css")
-        self.add_css_file(DECK_CSS)
+        # As sphinx-revealjs's, plus what it leaves out: Pygments, the style sheets
+        # extensions register in setup(), and envdeck's.  Sphinx's priorities order
+        # them: reveal.css, the theme, Pygments, extensions' (500), envdeck's, and
+        # the user's last, so that theirs win.
+        files: list[Any] = []
+        self._css_files = files
+        self.add_css_file(self.revealjs_context.engine.css_path, priority=100)
+        self.add_css_file("pygments.css", priority=200)
+        for filename, attrs in _registry(self).css_files:
+            self.add_css_file(filename, **attrs)
+        self.add_css_file(DECK_CSS, priority=700)
+        for filename in self.config.revealjs_css_files:
+            self.add_css_file(filename, priority=800)
+
+    def update_page_context(
+        self, pagename: str, templatename: str, ctx: dict[str, Any], event_arg: Any
+    ) -> None:
+        super().update_page_context(pagename, templatename, ctx, event_arg)
+        # configure_theme() inserted the theme as a plain string, which stops
+        # Sphinx from sorting the style sheets by priority: sort them here.
+        ctx["css_files"] = sorted(ctx["css_files"], key=lambda css: getattr(css, "priority", 150))
 
     def init_js_files(self) -> None:
         # As sphinx-revealjs's, without Builder.app (deprecated in Sphinx 9).
