@@ -40,7 +40,7 @@ CONSTRAINTS = {
     "state-capture-and-determinism": ("State Capture and Determinism", {"lockfile", "freeze"}),
     "the-execution-context-disconnect-jupyter-ides": (
         "The Execution Context Disconnect (Jupyter & IDEs)",
-        {"venv"},
+        {"venv", "jupyter"},
     ),
 }
 
