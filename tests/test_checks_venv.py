@@ -1,0 +1,239 @@
+"""The ``venv``, ``venv-paths`` and ``venv-relocation`` checks, on real venvs in tmp_path."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+from test_checks_support import (
+    base_python,
+    empty_path,
+    install,
+    make_venv,
+    make_wheel,
+    needs_uv,
+    run_check_in,
+)
+
+from envdeck.checks import CheckContext, Redactor, Status, run_check
+from envdeck.checks.venvs import read_shebang
+
+def redact(path: Path | str) -> str:
+    """How a path appears in results (home as ~, the user name as <user>)."""
+    return Redactor.for_environment().text(str(path))
+
+
+in_a_venv = pytest.mark.skipif(sys.prefix == sys.base_prefix, reason="tests must run in a venv")
+
+
+# --- venv ---------------------------------------------------------------------------------
+
+
+@in_a_venv
+def test_venv_activated_passes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("VIRTUAL_ENV", sys.prefix)
+    monkeypatch.setenv("PATH", os.pathsep.join([str(Path(sys.executable).parent), "/usr/bin"]))
+    result = run_check("venv", CheckContext(project=tmp_path))
+    assert result.status is Status.PASS, result.summary
+    assert result.facts["virtual environment"] == "yes"
+    assert result.facts["prefix"] == redact(sys.prefix)
+    assert result.facts["VIRTUAL_ENV"] == "set, names this environment"
+    assert result.facts["python on PATH"].endswith("(this environment)")
+    assert result.facts["pyvenv.cfg include-system-site-packages"] == "false"
+
+
+@in_a_venv
+def test_venv_stale_activation_warns_without_showing_the_value(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stale = tmp_path / "old-project" / ".venv"
+    monkeypatch.setenv("VIRTUAL_ENV", str(stale))
+    monkeypatch.setenv("PATH", str(Path(sys.executable).parent))
+    result = run_check("venv", CheckContext(project=tmp_path))
+    assert result.status is Status.WARN
+    assert "stale activation" in result.summary
+    assert str(stale) not in json.dumps(result.to_dict())
+    shown = run_check(
+        "venv", CheckContext(project=tmp_path, env_allowlist=frozenset({"VIRTUAL_ENV"}))
+    )
+    assert shown.facts["VIRTUAL_ENV"].endswith(f": {redact(stale)}")
+
+
+@in_a_venv
+def test_venv_other_python_first_on_path_warns(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    other = tmp_path / "other-bin"
+    other.mkdir()
+    (other / "python").symlink_to(base_python())
+    monkeypatch.setenv("PATH", os.pathsep.join([str(other), str(Path(sys.executable).parent)]))
+    monkeypatch.delenv("VIRTUAL_ENV", raising=False)
+    result = run_check("venv", CheckContext(project=tmp_path))
+    assert result.status is Status.WARN
+    assert "`python` on PATH starts another interpreter" in result.summary
+    assert result.facts["VIRTUAL_ENV"] == "unset (not activated)"
+
+
+def test_venv_outside_a_venv_fails(tmp_path: Path) -> None:
+    result = run_check_in(base_python(), "venv", tmp_path)
+    assert result["status"] == "fail"
+    assert result["summary"].startswith("not in a virtual environment")
+    assert result["facts"]["virtual environment"] == "no"
+
+
+def test_venv_seeing_system_site_packages_warns(tmp_path: Path) -> None:
+    python = make_venv(tmp_path / "env", "--system-site-packages")
+    result = run_check_in(python, "venv", tmp_path, env={"VIRTUAL_ENV": str(tmp_path / "env")})
+    assert result["status"] == "warn"
+    assert "sees the base interpreter's site-packages" in result["summary"]
+    assert result["facts"]["pyvenv.cfg include-system-site-packages"] == "true"
+
+
+# --- venv-paths ---------------------------------------------------------------------------
+
+
+def _course(tmp_path: Path, where: str = "made-here") -> Path:
+    """A project with a real .venv holding a real console script."""
+    project = tmp_path / where
+    python = make_venv(project / ".venv")
+    install(python, make_wheel(tmp_path / "wheels", "hello", "1.0",
+                               scripts={"hello": "hello:__init__"}))  # fmt: skip
+    return project
+
+
+def test_venv_paths_of_a_fresh_venv_pass(tmp_path: Path) -> None:
+    project = _course(tmp_path)
+    result = run_check("venv-paths", CheckContext(project=project))
+    assert result.status is Status.PASS, result.summary
+    venv = redact(project / ".venv")
+    assert result.facts["venv"] == f"{venv} (the project's .venv)"
+    assert result.facts[f"shebang {venv}/bin/python"].endswith("(this venv)")
+    assert result.facts["activate"] == f"sets VIRTUAL_ENV={venv} (this venv)"
+    assert "(exists)" in result.facts["pyvenv.cfg home"]
+    assert "moving it would break them" in result.summary
+
+
+def test_venv_paths_of_a_moved_venv_fail(tmp_path: Path) -> None:
+    project = _course(tmp_path)
+    moved = tmp_path / "moved-here"
+    project.rename(moved)
+    result = run_check("venv-paths", CheckContext(project=moved))
+    assert result.status is Status.FAIL
+    old = redact(tmp_path / "made-here" / ".venv")
+    assert f"start {old}/bin/python, which is gone: the venv was made at {old}" in result.summary
+    assert result.facts[f"shebang {old}/bin/python"].endswith("(missing)")
+    assert f"activate sets VIRTUAL_ENV to {old} (missing)" in result.summary
+
+
+def test_venv_paths_of_a_copied_venv_warn(tmp_path: Path) -> None:
+    project = _course(tmp_path)
+    copy = tmp_path / "copy"
+    shutil.copytree(project, copy, symlinks=True)
+    result = run_check("venv-paths", CheckContext(project=copy))
+    assert result.status is Status.WARN
+    assert "is a copy" in result.summary
+    assert f"run {redact(project)}/.venv/bin/python" in result.summary
+
+
+def test_venv_paths_long_path_shebang_is_read(tmp_path: Path) -> None:
+    # A space in the path makes installers write `#!/bin/sh` + `'''exec' "python"`.
+    project = _course(tmp_path, "with space")
+    script = project / ".venv" / "bin" / "hello"
+    assert script.read_text().startswith("#!/bin/sh")
+    shebang = read_shebang(script)
+    assert shebang == type(shebang)("absolute", f"{project}/.venv/bin/python")
+    assert run_check("venv-paths", CheckContext(project=project)).status is Status.PASS
+    project.rename(tmp_path / "moved")
+    assert run_check("venv-paths", CheckContext(project=tmp_path / "moved")).status is Status.FAIL
+
+
+def test_venv_paths_venv_option(tmp_path: Path) -> None:
+    project = _course(tmp_path)
+    ctx = CheckContext(project=tmp_path, options={"venv": "made-here/.venv"})
+    result = run_check("venv-paths", ctx)
+    assert result.status is Status.PASS
+    assert result.facts["venv"].endswith("(the venv option)")
+    missing = run_check("venv-paths", CheckContext(project=project, options={"venv": "nope"}))
+    assert missing.status is Status.FAIL
+    assert "is not a virtual environment (no pyvenv.cfg)" in missing.summary
+
+
+def test_venv_paths_falls_back_to_the_running_venv_or_skips(tmp_path: Path) -> None:
+    if sys.prefix != sys.base_prefix:
+        result = run_check("venv-paths", CheckContext(project=tmp_path))
+        assert result.facts["venv"].endswith("(the running environment)")
+    skipped = run_check_in(base_python(), "venv-paths", tmp_path)
+    assert skipped["status"] == "skip"
+    assert "no .venv in the project" in skipped["summary"]
+
+
+# --- venv-relocation ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def scratch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The temporary directory the experiment uses, to see that it is cleaned up."""
+    directory = tmp_path / "tmp"
+    directory.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(directory))
+    return directory
+
+
+def _experiment_left(scratch: Path) -> list[str]:
+    return [p.name for p in scratch.iterdir() if p.name.startswith("envdeck-relocation-")]
+
+
+def test_relocation_with_uv_breaks_the_console_script(scratch: Path) -> None:
+    needs_uv()
+    result = run_check("venv-relocation", CheckContext(project=scratch, options={"tool": "uv"}))
+    assert result.status is Status.PASS, result.summary
+    facts = result.facts
+    assert facts["tool"].startswith("uv ")
+    assert facts["script before the move"] == "runs (exit 0), prints …/made-here/.venv"
+    assert facts["script after the move"].startswith(("cannot start", "fails"))
+    assert "…/made-here/.venv/bin/python" in facts["script after the move"]
+    assert facts["python after the move"] == (
+        "starts; sys.prefix follows the move to …/moved-here/.venv"
+    )
+    assert facts["python -m after the move"].startswith("works")
+    assert facts["activate after the move"] == "still sets VIRTUAL_ENV=…/made-here/.venv"
+    assert "moving a venv breaks its console scripts" in result.summary
+    assert str(scratch) not in json.dumps(result.to_dict())
+    assert _experiment_left(scratch) == []
+
+
+def test_relocation_with_the_venv_module(scratch: Path) -> None:
+    ctx = CheckContext(project=scratch, options={"tool": "venv"}, timeout=60)
+    result = run_check("venv-relocation", ctx)
+    assert result.status is Status.PASS, result.summary
+    assert result.facts["tool"].startswith("venv module + pip-")
+    assert result.facts["script before the move"].startswith("runs (exit 0)")
+    assert result.facts["script after the move"].startswith(("cannot start", "fails"))
+    assert _experiment_left(scratch) == []
+
+
+def test_relocation_without_uv_skips(scratch: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", empty_path(scratch.parent))
+    result = run_check("venv-relocation", CheckContext(project=scratch, options={"tool": "uv"}))
+    assert result.status is Status.SKIP
+    assert result.summary == "uv is not installed (not found on PATH)"
+    assert _experiment_left(scratch) == []
+
+
+def test_relocation_out_of_time_is_an_error_and_cleans_up(scratch: Path) -> None:
+    needs_uv()
+    ctx = CheckContext(project=scratch, options={"tool": "uv"}, timeout=0.05)
+    result = run_check("venv-relocation", ctx)
+    assert result.status is Status.ERROR
+    assert "timed out" in result.summary
+    for _ in range(100):  # the abandoned experiment removes its directory when it stops
+        if not _experiment_left(scratch):
+            break
+        time.sleep(0.1)
+    assert _experiment_left(scratch) == []
