@@ -24,6 +24,7 @@ from test_checks_support import (
 from envdeck.checks import CheckContext, Redactor, Status, run_check
 from envdeck.checks.venvs import read_shebang
 
+
 def redact(path: Path | str) -> str:
     """How a path appears in results (home as ~, the user name as <user>)."""
     return Redactor.for_environment().text(str(path))
