@@ -161,7 +161,7 @@ class Redactor:
 
     def text(self, text: str) -> str:
         for pattern, replacement in self.rules:
-            text = pattern.sub(lambda _m, r=replacement: r, text)
+            text = pattern.sub(replacement.replace("\\", "\\\\"), text)
         return text
 
     def result(self, result: CheckResult) -> CheckResult:

@@ -45,15 +45,16 @@ def gitignore_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
     git = tool_path("git")
     project = ctx.project
     path = options["path"]
-    top = run([git, "-C", str(project), "rev-parse", "--show-toplevel"])
+    top = run([git, "-C", str(project), "rev-parse", "--show-toplevel", "--show-prefix"])
     if not top.ok:
         message = top.stderr.strip().splitlines()[0] if top.stderr.strip() else "no repository"
         if "not a git repository" in message:
             raise CheckSkipped(f"{project} is not in a git repository")
         raise CheckSkipped(f"git cannot read the repository: {message.removeprefix('fatal: ')}")
     exists = (project / path).exists()
+    toplevel, _, prefix = top.stdout.strip().partition("\n")
     facts = {
-        "repository": top.stdout.strip(),
+        "repository": toplevel,
         "path": f"{path} ({'exists' if exists else 'absent'})",
     }
     # --no-index: a tracked file still shows whether a rule covers it.
@@ -63,7 +64,8 @@ def gitignore_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
         raise RuntimeError(f"git check-ignore failed: {checked.output}")
     rules = [_rule(line) for line in checked.stdout.splitlines()]
     rule = next((r for r in rules if r), None)
-    inner = f"{path}/.gitignore"
+    # git names rule files from the top of the repository
+    inner = f"{prefix.strip()}{path}/.gitignore"
     if rule is None:
         facts["ignored"] = "no"
     elif rule[0].startswith(inner + ":"):

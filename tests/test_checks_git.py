@@ -1,0 +1,123 @@
+"""The ``gitignore`` check, on real git repositories in tmp_path."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from test_checks_support import empty_path, git, make_venv
+
+from envdeck.checks import CheckContext, Redactor, Status, run_check
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    # No global git configuration (excludes files, identities) of whoever runs the tests.
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    for var in ("GIT_AUTHOR_NAME", "GIT_COMMITTER_NAME"):
+        monkeypatch.setenv(var, "Course Author")
+    for var in ("GIT_AUTHOR_EMAIL", "GIT_COMMITTER_EMAIL"):
+        monkeypatch.setenv(var, "author@example.invalid")
+    project = tmp_path / "course"
+    project.mkdir()
+    git("init", "-q", cwd=project)
+    (project / "lesson.md").write_text("# Lesson\n")
+    return project
+
+
+def _venv_dir(project: Path) -> None:
+    # A plain directory shaped like a venv: no `.gitignore` inside (unlike uv's).
+    (project / ".venv" / "bin").mkdir(parents=True)
+    (project / ".venv" / "pyvenv.cfg").write_text("home = /usr/bin\n")
+    (project / ".venv" / "bin" / "python").write_text("")
+
+
+def test_ignored_venv_passes(repo: Path) -> None:
+    _venv_dir(repo)
+    (repo / ".gitignore").write_text("__pycache__/\n.venv/\n")
+    result = run_check("gitignore", CheckContext(project=repo))
+    assert result.status is Status.PASS, result.summary
+    assert result.facts["ignored"] == "yes, by .gitignore:2 (.venv/)"
+    assert result.facts["tracked files"] == "none"
+    assert result.facts["path"] == ".venv (exists)"
+    assert result.facts["repository"] == Redactor.for_environment().text(str(repo))
+
+
+def test_venv_ignored_only_by_the_gitignore_uv_writes_into_it(repo: Path) -> None:
+    make_venv(repo / ".venv")
+    result = run_check("gitignore", CheckContext(project=repo))
+    assert result.status is Status.PASS
+    assert result.facts["ignored"].startswith("yes, by .venv/.gitignore:")
+    assert "uv writes one" in result.facts["ignored"]
+
+
+def test_unignored_venv_warns(repo: Path) -> None:
+    _venv_dir(repo)
+    result = run_check("gitignore", CheckContext(project=repo))
+    assert result.status is Status.WARN
+    assert result.facts["ignored"] == "no"
+    assert ".venv is not ignored by git: `git add .` would commit it" in result.summary
+
+
+def test_absent_venv_would_not_be_ignored_warns(repo: Path) -> None:
+    result = run_check("gitignore", CheckContext(project=repo))
+    assert result.status is Status.WARN
+    assert result.facts["path"] == ".venv (absent)"
+    assert "would not be ignored" in result.summary
+
+
+def test_tracked_venv_fails_even_when_ignored_later(repo: Path) -> None:
+    _venv_dir(repo)
+    git("add", ".", cwd=repo)
+    git("commit", "-q", "-m", "oops: the venv", cwd=repo)
+    (repo / ".gitignore").write_text(".venv/\n")  # too late: its files stay tracked
+    result = run_check("gitignore", CheckContext(project=repo))
+    assert result.status is Status.FAIL
+    assert result.facts["tracked files"].startswith("2 (")
+    assert "2 files of .venv are committed to git" in result.summary
+    assert "git rm -r --cached .venv" in result.summary
+    assert result.facts["ignored"] == "yes, by .gitignore:1 (.venv/)"
+
+
+def test_path_option(repo: Path) -> None:
+    (repo / "env").mkdir()
+    (repo / ".gitignore").write_text("/env\n")
+    result = run_check("gitignore", CheckContext(project=repo, options={"path": "env/"}))
+    assert result.status is Status.PASS
+    assert result.facts["ignored"] == "yes, by .gitignore:1 (/env)"
+    bad = run_check("gitignore", CheckContext(project=repo, options={"path": "../elsewhere"}))
+    assert bad.status is Status.ERROR
+    assert "expected a path relative to the project" in bad.summary
+
+
+def test_project_in_a_subdirectory_of_the_repository(repo: Path) -> None:
+    sub = repo / "courses" / "python"
+    sub.mkdir(parents=True)
+    (repo / ".gitignore").write_text(".venv/\n")
+    result = run_check("gitignore", CheckContext(project=sub))
+    assert result.status is Status.PASS
+    assert result.facts["ignored"] == "yes, by .gitignore:1 (.venv/)"  # named from the top
+    make_venv(sub / ".venv")
+    (repo / ".gitignore").write_text("")
+    result = run_check("gitignore", CheckContext(project=sub))
+    assert result.facts["ignored"].startswith("yes, by courses/python/.venv/.gitignore:1 (*)")
+    assert "uv writes one" in result.facts["ignored"]
+
+
+def test_outside_a_repository_skips(tmp_path: Path) -> None:
+    outside = tmp_path / "plain"
+    outside.mkdir()
+    result = run_check("gitignore", CheckContext(project=outside))
+    assert result.status is Status.SKIP
+    assert result.summary.endswith("is not in a git repository")
+
+
+def test_without_git_skips(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", empty_path(repo.parent))
+    result = run_check("gitignore", CheckContext(project=repo))
+    assert result.status is Status.SKIP
+    assert result.summary == "git is not installed (not found on PATH)"
