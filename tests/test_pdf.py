@@ -160,3 +160,38 @@ def test_a_directory_without_a_deck_is_refused(build, tmp_path, capsys):
 def test_a_missing_deck_is_refused(tmp_path, capsys):
     assert cli(str(tmp_path / "nothing"), "--chromium", sys.executable) == 1
     assert "no such file or directory" in capsys.readouterr().err
+
+
+def envdeck(*argv: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """The real command line, in a subprocess: ``python -m envdeck ARGV``."""
+    return subprocess.run(
+        [sys.executable, "-m", "envdeck", *argv],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        check=False,
+    )
+
+
+def test_envdeck_pdf_is_a_command(tmp_path):
+    done = envdeck("pdf", "--help")
+    assert done.returncode == 0
+    assert "--chromium PATH" in done.stdout and "one page per slide" in done.stdout
+
+
+def test_envdeck_pdf_without_chromium_exits_1(deck, tmp_path):
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    done = envdeck("pdf", str(deck), env={**os.environ, "PATH": str(empty)})
+    assert done.returncode == 1
+    assert "envdeck pdf: error: no Chromium found" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+@pytest.mark.browser
+def test_envdeck_pdf_command_exports_the_deck(deck, tmp_path):
+    chromium_or_skip()
+    done = envdeck("pdf", str(deck / "index.html"), "-o", str(tmp_path / "deck.pdf"))
+    assert done.returncode == 0, done.stderr
+    assert len(PdfReader(tmp_path / "deck.pdf").pages) == slide_count(deck / "index.html")

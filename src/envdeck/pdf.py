@@ -321,13 +321,16 @@ def register_cli(subparsers: Any) -> argparse.ArgumentParser:
         "pdf",
         help="export a built slide deck to PDF, one page per slide",
         description=(
-            "Export a deck built with `sphinx-build -D slide=1` to PDF through a "
-            "locally installed headless Chromium (reveal.js's print view). DECK is "
+            "Export a deck built with `sphinx-build -D slide=1` to PDF, one page per "
+            "slide, through a locally installed headless Chromium (reveal.js's print "
+            "view). DECK is "
             "one deck page (.html) or a build directory: then every deck page in it "
             "is exported."
         ),
     )
-    parser.add_argument("deck", help="a deck page (.html) or the deck's build directory")
+    parser.add_argument(
+        "deck", metavar="DECK", help="a deck page (.html) or the deck's build directory"
+    )
     parser.add_argument(
         "-o",
         "--output",
@@ -344,6 +347,7 @@ def register_cli(subparsers: Any) -> argparse.ArgumentParser:
         "--timeout",
         type=float,
         default=60.0,
+        metavar="S",
         help="seconds to wait for Chromium and the deck's layout (default: 60)",
     )
     parser.set_defaults(func=run)
