@@ -7,7 +7,7 @@ Both produce standard docutils tables, so every builder writes them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from docutils import nodes
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 # How a converter reads a value, in words; converters not named here fall back to
 # the Python types the option accepts.
-TYPE_WORDS = {
+TYPE_WORDS: dict[Callable[[Any], Any], str] = {
     config.parse_flag: "flag: 1/0, true/false, yes/no, on/off",
     config.positive_number: "number > 0",
     config.str_dict: "dict",
