@@ -274,8 +274,9 @@ def freeze_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
         facts["local paths"] = shorten(local, 3)
         return Outcome(
             Status.WARN,
-            f"the freeze names {plural(len(local), 'local path')} that exist only on this "
-            "machine: it cannot rebuild this environment elsewhere",
+            f"the freeze names {plural(len(local), 'local path')} that "
+            f"{'exists' if len(local) == 1 else 'exist'} only on this machine: it cannot "
+            "rebuild this environment elsewhere",
             facts,
             details,
         )

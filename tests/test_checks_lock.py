@@ -1,0 +1,190 @@
+"""The ``lockfile`` and ``freeze`` checks and the uv.lock reader, on real uv projects."""
+
+from __future__ import annotations
+
+import sys
+from importlib import metadata
+from pathlib import Path
+
+import pytest
+from test_checks_support import REPO, empty_path, install, make_wheel, uv
+
+from envdeck.checks import CheckContext, Status, run_check, uvlock
+from envdeck.checks.uvlock import LockError, read_lock
+
+PYPROJECT = """\
+[project]
+name = "course"
+version = "0"
+requires-python = ">=3.10"
+dependencies = ["{requirement}"]
+
+[tool.uv]
+package = false
+find-links = ["wheels"]
+no-index = true
+"""
+
+
+@pytest.fixture
+def course(tmp_path: Path) -> Path:
+    """A uv project locked and synced offline against wheels made here."""
+    project = tmp_path / "course"
+    wheels = project / "wheels"
+    make_wheel(wheels, "demo", "1.0")
+    make_wheel(wheels, "demo", "2.0")
+    make_wheel(wheels, "extra", "1.0")
+    (project / "pyproject.toml").write_text(PYPROJECT.format(requirement="demo==1.0"))
+    uv("lock", "--offline", "--python", sys.executable, "--quiet", cwd=project)
+    uv("sync", "--offline", "--python", sys.executable, "--quiet", cwd=project)
+    return project
+
+
+def test_lockfile_of_this_course_passes() -> None:
+    result = run_check("lockfile", CheckContext(project=REPO, timeout=30))
+    assert result.status is Status.PASS, result.summary
+    lock = read_lock(REPO / "uv.lock")
+    artifacts = sum(p.artifacts for p in lock.third_party)
+    assert (
+        result.facts["hashes"]
+        == f"{artifacts} of {artifacts} distributions (sdists and wheels) hashed"
+    )
+    assert result.facts["fresh"] == "up to date with pyproject.toml (uv lock --check)"
+    assert result.facts["environment"].endswith("(the project's .venv)")
+    assert f"uv.lock pins {len(lock.packages)} packages, all hashed, fresh" in result.summary
+
+
+def test_lockfile_with_local_wheels_is_unhashed_and_warns(course: Path) -> None:
+    result = run_check("lockfile", CheckContext(project=course, timeout=30))
+    assert result.status is Status.WARN, result.summary
+    assert result.summary == "1 package without hashes (demo)"
+    assert result.facts["packages"] == "2 (1 third-party, 1 the project's own)"
+    assert result.facts["hashes"] == "0 of 1 distributions (sdists and wheels) hashed"
+    assert result.facts["installed"] == "1 of 1 locked packages at the locked version"
+    assert result.facts["fresh"].startswith("up to date")
+
+
+def test_stale_lockfile_fails(course: Path) -> None:
+    (course / "pyproject.toml").write_text(PYPROJECT.format(requirement="demo>=2"))
+    result = run_check("lockfile", CheckContext(project=course, timeout=30))
+    assert result.status is Status.FAIL
+    assert "uv.lock is out of date with pyproject.toml (run `uv lock`)" in result.summary
+    assert result.facts["fresh"].startswith("out of date")
+
+
+def test_installed_version_differing_from_the_lock_fails(course: Path) -> None:
+    install(course / ".venv" / "bin" / "python", course / "wheels" / "demo-2.0-py3-none-any.whl")
+    result = run_check("lockfile", CheckContext(project=course, timeout=30))
+    assert result.status is Status.FAIL
+    assert "1 installed package differ from the lock (demo 2.0 (locked 1.0))" in result.summary
+    assert result.facts["version mismatches"] == "demo 2.0 (locked 1.0)"
+
+
+def test_package_installed_by_hand_warns(course: Path) -> None:
+    install(course / ".venv" / "bin" / "python", course / "wheels" / "extra-1.0-py3-none-any.whl")
+    result = run_check("lockfile", CheckContext(project=course, timeout=30))
+    assert result.status is Status.WARN
+    assert "1 package installed outside the lock (extra)" in result.summary
+    assert result.facts["not in the lock"] == "extra"
+
+
+def test_missing_lockfile_fails(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(PYPROJECT.format(requirement="demo"))
+    result = run_check("lockfile", CheckContext(project=tmp_path))
+    assert result.status is Status.FAIL
+    assert result.summary.startswith("no uv.lock")
+
+
+def test_unreadable_lockfile_fails(course: Path) -> None:
+    (course / "uv.lock").write_text('version = 1\n[[package]\nname = "demo"\n')
+    result = run_check("lockfile", CheckContext(project=course, timeout=30))
+    assert result.status is Status.FAIL
+    assert result.summary.startswith("uv.lock cannot be read")
+
+
+def test_no_python_project_skips(tmp_path: Path) -> None:
+    result = run_check("lockfile", CheckContext(project=tmp_path))
+    assert result.status is Status.SKIP
+    assert "no pyproject.toml and no uv.lock" in result.summary
+
+
+def test_freshness_is_not_checked_without_uv(course: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", empty_path(course))
+    result = run_check("lockfile", CheckContext(project=course))
+    assert result.facts["fresh"] == "not checked: uv is not installed (not found on PATH)"
+    assert result.status is Status.WARN  # for the unhashed wheel, not for uv
+
+
+# --- the uv.lock reader -------------------------------------------------------------------
+
+
+def _shape(lock: uvlock.Lock) -> list[tuple[object, ...]]:
+    return [(lock.version, lock.requires_python, lock.forks)] + [
+        (p.name, p.version, p.source, p.artifacts, p.hashed, p.markers) for p in lock.packages
+    ]
+
+
+def test_line_reader_agrees_with_tomllib(course: Path) -> None:
+    for path in (REPO / "uv.lock", course / "uv.lock"):
+        lines = read_lock(path, force_line_reader=True)
+        assert lines.parser == "line reader (Python 3.10)"
+        if uvlock.tomllib is None:
+            pytest.skip("no tomllib on this Python to compare with")
+        assert _shape(lines) == _shape(read_lock(path))
+
+
+def test_line_reader_reads_this_course_lock() -> None:
+    lock = read_lock(REPO / "uv.lock", force_line_reader=True)
+    names = {p.name for p in lock.packages}
+    assert {"sphinx", "packaging", "envdeck"} <= names
+    assert [p.source for p in lock.packages if p.name == "envdeck"] == ["editable"]
+    assert all(p.hashed == p.artifacts for p in lock.third_party)
+    assert lock.requires_python == ">=3.10, <3.14"
+
+
+@pytest.mark.parametrize("reader", [False, True], ids=["tomllib", "line-reader"])
+def test_readers_reject_what_is_not_a_lock(tmp_path: Path, reader: bool) -> None:
+    if not reader and uvlock.tomllib is None:
+        pytest.skip("no tomllib on this Python")
+    path = tmp_path / "uv.lock"
+    path.write_text('[[package]]\nname = "demo"\n')
+    with pytest.raises(LockError, match="not a uv.lock"):
+        read_lock(path, force_line_reader=reader)
+
+
+# --- freeze -------------------------------------------------------------------------------
+
+
+def test_freeze_of_this_course_against_its_lock() -> None:
+    result = run_check("freeze", CheckContext(project=REPO))
+    assert result.status is Status.PASS, result.summary
+    lock = read_lock(REPO / "uv.lock")
+    hashes = sum(p.hashed for p in lock.third_party)
+    assert result.facts["hashes"] == f"lock: {hashes}; freeze: none"
+    assert result.facts["markers"].endswith(f"{lock.forks} resolution forks; freeze: none")
+    lines = result.details.splitlines()
+    assert f"packaging=={metadata.version('packaging')}" in lines
+    assert all("==" in line or line.startswith("-e ") for line in lines)
+    assert result.facts["freeze lines"] == str(len(lines))
+    assert "and nothing else" in result.summary
+
+
+def test_freeze_names_a_local_wheel_path_and_warns(course: Path) -> None:
+    wheel = course / "wheels" / "extra-1.0-py3-none-any.whl"
+    install(course / ".venv" / "bin" / "python", wheel)
+    result = run_check("freeze", CheckContext(project=course))
+    assert result.status is Status.WARN
+    assert "the freeze names 1 local path that exists only on this machine" in result.summary
+    assert "demo==1.0" in result.details.splitlines()
+    assert any(line.startswith("extra @ file://") for line in result.details.splitlines())
+    assert result.facts["only in the freeze"] == "extra"
+    assert result.facts["hashes"] == "lock: 0; freeze: none"
+
+
+def test_freeze_without_a_lockfile(course: Path) -> None:
+    (course / "uv.lock").unlink()
+    result = run_check("freeze", CheckContext(project=course))
+    assert result.status is Status.PASS
+    assert result.details == "demo==1.0"
+    assert result.facts["lockfile"] == "none to compare (no readable uv.lock)"
+    assert result.summary.startswith("a freeze records 1 name==version line:")
