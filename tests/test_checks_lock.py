@@ -148,7 +148,7 @@ def test_readers_reject_what_is_not_a_lock(tmp_path: Path, reader: bool) -> None
         pytest.skip("no tomllib on this Python")
     path = tmp_path / "uv.lock"
     path.write_text('[[package]]\nname = "demo"\n')
-    with pytest.raises(LockError, match="not a uv.lock"):
+    with pytest.raises(LockError, match=r"not a uv\.lock"):
         read_lock(path, force_line_reader=reader)
 
 
