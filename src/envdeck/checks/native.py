@@ -81,8 +81,15 @@ def _extension_modules(site_dirs: Iterable[Path]) -> list[Path]:
     suffixes = tuple(machinery.EXTENSION_SUFFIXES)
     found = []
     for top in site_dirs:
-        for directory, _dirs, files in os.walk(top):
-            found += [Path(directory, f) for f in files if f.endswith(suffixes)]
+        for directory, dirs, files in os.walk(top):
+            # Libraries vendored by auditwheel (pkg.libs) or delocate (.dylibs) are
+            # what modules load, not modules.
+            dirs[:] = [d for d in dirs if not d.endswith((".libs", ".dylibs"))]
+            found += [
+                Path(directory, f)
+                for f in files
+                if f.endswith(suffixes) and f.split(".")[0].isidentifier()
+            ]
     return sorted(found)
 
 
@@ -230,7 +237,7 @@ def system_libs_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
         facts["system libraries"] = f"not checked: {err}"
     if checked and modules:
         by_use = sorted(libs.system, key=lambda n: (-libs.users.get(n, 0), n))
-        facts["system libraries"] = f"{len(by_use)}: {shorten(by_use, 6)}"
+        facts["system libraries"] = f"{len(by_use)}: {shorten(by_use, 6)}" if by_use else "none"
         facts["bundled libraries"] = str(len(libs.bundled))
         if libs.missing:
             missing = [f"{name} (for {Path(m).name})" for name, m in sorted(libs.missing.items())]

@@ -1,0 +1,332 @@
+"""The ``system-libs`` and ``gpu`` checks.
+
+system-libs runs on real venvs with real shared objects (built with the C compiler
+when there is one).  There is no GPU here: the gpu check's skip is tested for real,
+and its parsing with a FAKE nvidia-smi on PATH (tests named ``*fake_nvidia_smi*``,
+marked ``fake_gpu``).
+"""
+
+from __future__ import annotations
+
+import ctypes.util
+import json
+import os
+import shutil
+import subprocess
+import sys
+import sysconfig
+import textwrap
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+from test_checks_support import empty_path, install, make_venv, make_wheel, site_packages
+
+from envdeck.checks import CheckContext, Status, run_check
+from envdeck.checks.elf import read_needs
+from envdeck.checks.native import wheel_needs, wheel_platforms
+
+linux = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux only")
+EXT = sysconfig.get_config_var("EXT_SUFFIX") or ".so"
+
+
+def _glibc() -> str:
+    try:
+        value = os.confstr("CS_GNU_LIBC_VERSION") or ""
+    except (AttributeError, ValueError, OSError):
+        value = ""
+    if not value.startswith("glibc "):
+        pytest.skip("not a glibc system")
+    return value.split()[1]
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A project with a real, empty .venv."""
+    make_venv(tmp_path / "course" / ".venv")
+    return tmp_path / "course"
+
+
+def _unpack(wheel: Path, venv: Path) -> None:
+    # As a venv copied from another machine holds it: no installer would take it here.
+    with zipfile.ZipFile(wheel) as archive:
+        archive.extractall(site_packages(venv))
+
+
+def _cc() -> str:
+    cc = shutil.which("cc") or shutil.which("gcc")
+    if cc is None:
+        pytest.skip("no C compiler")
+    return cc
+
+
+def _build(cc: str, *args: str, cwd: Path) -> None:
+    done = subprocess.run([cc, *args], cwd=cwd, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+
+
+# --- system-libs --------------------------------------------------------------------------
+
+
+@linux
+def test_system_libs_of_this_environment(tmp_path: Path) -> None:
+    glibc = _glibc()
+    result = run_check("system-libs", CheckContext(project=tmp_path, timeout=30))
+    assert result.status is Status.PASS, result.summary
+    assert result.facts["libc"] == f"glibc {glibc}"
+    assert result.facts["environment"].endswith("(the running environment)")
+    from importlib.machinery import EXTENSION_SUFFIXES
+
+    from envdeck.checks.tools import site_dirs
+
+    # the extension modules this very process loaded from the environment are counted
+    loaded = {
+        module.__file__
+        for module in list(sys.modules.values())
+        if str(getattr(module, "__file__", "")).endswith(tuple(EXTENSION_SUFFIXES))
+        and any(Path(module.__file__).is_relative_to(d) for d in site_dirs())
+    }
+    modules = int(result.facts["extension modules"])
+    assert modules >= len(loaded)
+    if modules:
+        assert any(line.startswith("libc.so.6 => ") for line in result.details.splitlines())
+        assert "every venv here shares them, none carries them" in result.summary
+
+
+@linux
+def test_system_libs_of_a_pure_python_venv(project: Path) -> None:
+    install(project / ".venv" / "bin" / "python", make_wheel(project.parent / "w", "demo", "1.0"))
+    result = run_check("system-libs", CheckContext(project=project))
+    assert result.status is Status.PASS
+    assert result.facts["extension modules"] == "0"
+    assert result.facts["compiled wheels"] == "0 of 1 distributions"
+    assert result.facts["newest C library a wheel needs"].startswith("none")
+    assert result.summary.startswith("no compiled extensions")
+
+
+@linux
+def test_wheel_needing_a_newer_glibc_fails(project: Path) -> None:
+    _glibc()
+    arch = os.uname().machine
+    tag = f"cp3{sys.version_info[1]}-cp3{sys.version_info[1]}-manylinux_2_999_{arch}"
+    _unpack(make_wheel(project.parent / "w", "fast", "1.0", tag=tag), project / ".venv")
+    older = f"py3-none-manylinux_2_17_{arch}.manylinux2014_{arch}"
+    _unpack(make_wheel(project.parent / "w", "older", "1.0", tag=older), project / ".venv")
+    result = run_check("system-libs", CheckContext(project=project))
+    assert result.status is Status.FAIL
+    assert result.facts["newest C library a wheel needs"] == "glibc 2.999 (fast)"
+    assert result.facts["compiled wheels"] == "2 of 2 distributions"
+    assert "fast need glibc 2.999 but the system has" in result.summary
+
+
+@linux
+def test_musllinux_wheel_on_glibc_fails(project: Path) -> None:
+    _glibc()
+    arch = os.uname().machine
+    _unpack(
+        make_wheel(project.parent / "w", "tiny", "1.0", tag=f"py3-none-musllinux_1_2_{arch}"),
+        project / ".venv",
+    )
+    result = run_check("system-libs", CheckContext(project=project))
+    assert result.status is Status.FAIL
+    assert "tiny is built for musl, but this system's C library is glibc" in result.summary
+
+
+@linux
+def test_missing_and_bundled_shared_libraries(project: Path) -> None:
+    cc = _cc()
+    _glibc()
+    site = site_packages(project / ".venv")
+    build = project.parent / "build"
+    build.mkdir()
+    (build / "gone.c").write_text("int envdeck_gone(void) { return 1; }\n")
+    (build / "kept.c").write_text("int envdeck_kept(void) { return 2; }\n")
+    (build / "ext.c").write_text(
+        "#include <string.h>\n"
+        "extern int envdeck_gone(void); extern int envdeck_kept(void);\n"
+        "int envdeck_use(const char *s) { return envdeck_gone() + envdeck_kept() + strlen(s); }\n"
+    )
+    libs = site / "demo.libs"
+    libs.mkdir()
+    _build(cc, "-shared", "-fPIC", "-o", "libenvdeckgone.so", "gone.c", cwd=build)
+    _build(cc, "-shared", "-fPIC", "-o", str(libs / "libenvdeckkept.so"), "kept.c", cwd=build)
+    (site / "demo").mkdir()
+    ext = site / "demo" / f"_speedups{EXT}"
+    link = ["-L.", f"-L{libs}", "-lenvdeckgone", "-lenvdeckkept", "-Wl,-rpath,$ORIGIN/../demo.libs"]
+    _build(cc, "-shared", "-fPIC", "-o", str(ext), "ext.c", *link, cwd=build)
+    needs = read_needs(ext)
+    assert needs is not None
+    assert {"libenvdeckgone.so", "libenvdeckkept.so"} <= set(needs.needed)
+    assert needs.search == (str(libs.resolve()),)
+    (build / "libenvdeckgone.so").unlink()  # built against, then gone
+
+    result = run_check("system-libs", CheckContext(project=project))
+    assert result.status is Status.FAIL
+    assert result.facts["extension modules"] == "1"
+    assert result.facts["bundled libraries"] == "1"
+    assert result.facts["missing libraries"] == f"libenvdeckgone.so (for _speedups{EXT})"
+    assert "1 library not found: libenvdeckgone.so" in result.summary
+    assert "libc.so.6" in result.facts["system libraries"]
+
+
+@linux
+def test_without_ldd_the_libraries_are_not_listed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", empty_path(tmp_path))
+    result = run_check("system-libs", CheckContext(project=tmp_path))
+    if result.facts["extension modules"] == "0":
+        pytest.skip("this environment has no extension modules")
+    assert (
+        result.facts["system libraries"] == "not checked: ldd is not installed (not found on PATH)"
+    )
+    assert result.status is Status.PASS
+
+
+def test_wheel_tags() -> None:
+    text = "Wheel-Version: 1.0\nTag: cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64\n"
+    assert wheel_platforms(text) == ["manylinux_2_17_x86_64", "manylinux2014_x86_64"]
+    assert wheel_needs(wheel_platforms(text)).floor == ("glibc", (2, 17))
+    assert wheel_needs(["manylinux_2_28_x86_64", "manylinux_2_17_x86_64"]).floor == (
+        "glibc",
+        (2, 17),
+    )
+    assert wheel_needs(["linux_x86_64"]).local
+    assert wheel_needs(["any"]).floor is None
+
+
+def test_read_needs_of_what_is_not_elf(tmp_path: Path) -> None:
+    (tmp_path / "empty.so").write_bytes(b"")
+    (tmp_path / "text.so").write_text("not an ELF file\n")
+    assert read_needs(tmp_path / "empty.so") is None
+    assert read_needs(tmp_path / "text.so") is None
+    assert read_needs(tmp_path / "missing.so") is None
+
+
+# --- gpu ------------------------------------------------------------------------------------
+
+
+def test_gpu_skips_without_a_driver(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    if ctypes.util.find_library("cuda"):
+        pytest.skip("an NVIDIA driver is installed here")
+    monkeypatch.setenv("PATH", empty_path(tmp_path))
+    result = run_check("gpu", CheckContext(project=tmp_path))
+    assert result.status is Status.SKIP
+    assert result.summary == (
+        "no NVIDIA driver: nvidia-smi is not on PATH and libcuda cannot be loaded"
+    )
+
+
+SMI_TABLE = """\
++-----------------------------------------------------------------------------------------+
+| NVIDIA-SMI 550.54.15              Driver Version: 550.54.15      CUDA Version: 12.4     |
+|-----------------------------------------+------------------------+----------------------+
+"""
+
+
+def _fake_tools(tmp_path: Path, smi_body: str, nvcc: bool = False) -> str:
+    """A PATH holding a FAKE nvidia-smi (and nvcc): the driver cannot run here."""
+    fake = tmp_path / "fake-bin"
+    fake.mkdir(exist_ok=True)
+    smi = fake / "nvidia-smi"
+    smi.write_text("#!/bin/sh\n" + textwrap.dedent(smi_body))
+    smi.chmod(0o755)
+    if nvcc:
+        tool = fake / "nvcc"
+        tool.write_text(
+            "#!/bin/sh\necho 'nvcc: NVIDIA (R) Cuda compiler driver'\n"
+            "echo 'Cuda compilation tools, release 12.1, V12.1.105'\n"
+        )
+        tool.chmod(0o755)
+    return str(fake)
+
+
+WORKING_SMI = f"""\
+case "$1" in
+  --query-gpu=*) echo "0, NVIDIA H100 80GB HBM3, 550.54.15, 81559"; exit 0 ;;
+esac
+while IFS= read -r line; do echo "$line"; done <<'TABLE'
+{SMI_TABLE}TABLE
+"""
+
+
+@pytest.mark.fake_gpu
+def test_gpu_with_fake_nvidia_smi_driver(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", _fake_tools(tmp_path, WORKING_SMI, nvcc=True))
+    monkeypatch.delenv("CUDA_VISIBLE_DEVICES", raising=False)
+    result = run_check("gpu", CheckContext(project=tmp_path))
+    assert result.status is Status.PASS, result.summary
+    facts = result.facts
+    assert facts["GPUs"] == "1: NVIDIA H100 80GB HBM3 (79 GiB)"
+    assert facts["driver"] == "NVIDIA 550.54.15"
+    assert facts["driver supports CUDA up to"] == "12.4"
+    assert facts["CUDA toolkit"].startswith("nvcc 12.1 (")  # the toolkit, apart from the driver
+    assert facts["CUDA_VISIBLE_DEVICES"] == "unset (every GPU visible)"
+    assert "the driver is the machine's, not the venv's" in result.summary
+
+
+@pytest.mark.fake_gpu
+def test_gpu_fake_nvidia_smi_wheel_needs_newer_cuda_warns(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    wheels = project.parent / "w"
+    install(project / ".venv" / "bin" / "python",
+            make_wheel(wheels, "torch", "2.9.0+cu130"),
+            make_wheel(wheels, "nvidia-cuda-runtime-cu12", "12.4.127"))  # fmt: skip
+    monkeypatch.setenv("PATH", _fake_tools(project.parent, WORKING_SMI))
+    result = run_check("gpu", CheckContext(project=project))
+    assert result.status is Status.WARN
+    assert "torch (CUDA 13.0) need a newer CUDA than the driver's 12.4" in result.summary
+    assert "nvidia-cuda-runtime-cu12 12.4.127 (CUDA 12.4)" in result.facts["CUDA wheels"]
+    assert result.facts["CUDA toolkit"].startswith("no nvcc on PATH")
+
+
+@pytest.mark.fake_gpu
+def test_gpu_fake_nvidia_smi_hidden_devices_warn_without_the_value(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", _fake_tools(tmp_path, WORKING_SMI))
+    monkeypatch.setenv("CUDA_VISIBLE_DEVICES", "-1")
+    result = run_check("gpu", CheckContext(project=tmp_path))
+    assert result.status is Status.WARN
+    assert result.facts["CUDA_VISIBLE_DEVICES"] == "set, hides every GPU"
+
+
+@pytest.mark.fake_gpu
+def test_gpu_fake_nvidia_smi_broken_driver_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    body = 'echo "Failed to initialize NVML: Driver/library version mismatch"\nexit 18\n'
+    monkeypatch.setenv("PATH", _fake_tools(tmp_path, body))
+    result = run_check("gpu", CheckContext(project=tmp_path))
+    assert result.status is Status.FAIL
+    assert "Driver/library version mismatch" in result.summary
+
+
+@pytest.mark.fake_gpu
+def test_gpu_fake_nvidia_smi_without_driver_skips(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    body = (
+        "echo \"NVIDIA-SMI has failed because it couldn't communicate with the NVIDIA "
+        'driver."\nexit 9\n'
+    )
+    monkeypatch.setenv("PATH", _fake_tools(tmp_path, body))
+    result = run_check("gpu", CheckContext(project=tmp_path))
+    assert result.status is Status.SKIP
+    assert "couldn't communicate with the NVIDIA driver" in result.summary
+
+
+@pytest.mark.fake_gpu
+def test_gpu_fake_nvidia_smi_hanging_times_out(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", _fake_tools(tmp_path, "exec sleep 60\n"))
+    monkeypatch.setenv("PATH", os.environ["PATH"] + os.pathsep + "/bin" + os.pathsep + "/usr/bin")
+    start = time.monotonic()
+    result = run_check("gpu", CheckContext(project=tmp_path, timeout=1.0))
+    assert time.monotonic() - start < 3.5
+    assert result.status is Status.ERROR
+    assert "timed out after 1 s" in result.summary
+    assert json.loads(json.dumps(result.to_dict()))["status"] == "error"
