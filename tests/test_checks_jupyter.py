@@ -1,0 +1,141 @@
+"""The ``jupyter`` check, with real kernel.json files in temporary Jupyter directories."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import pytest
+from test_checks_support import make_venv
+
+from envdeck.checks import CheckContext, Redactor, Status, run_check
+from envdeck.checks.kernels import data_dirs, kernel_dirs
+
+
+@pytest.fixture
+def jupyter(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
+    """Jupyter's directories, all in tmp_path; returns them by role."""
+    dirs = {
+        "path": tmp_path / "jupyter-path",
+        "data": tmp_path / "jupyter-data",
+        "home": tmp_path / "home",
+        "project": tmp_path / "course",
+    }
+    for directory in dirs.values():
+        directory.mkdir()
+    monkeypatch.setenv("HOME", str(dirs["home"]))
+    monkeypatch.setenv("JUPYTER_PATH", str(dirs["path"]))
+    monkeypatch.setenv("JUPYTER_DATA_DIR", str(dirs["data"]))
+    monkeypatch.delenv("XDG_DATA_HOME", raising=False)
+    monkeypatch.delenv("JUPYTER_PREFER_ENV_PATH", raising=False)
+    others = [d for d in kernel_dirs() if d.is_dir() and any(d.iterdir())]
+    if any(not str(d).startswith(str(tmp_path)) for d in others):
+        pytest.skip(f"kernels are registered on this machine outside the test: {others}")
+    return dirs
+
+
+def kernel(directory: Path, name: str, argv: list[str], display: str = "", lang: str = "python"):
+    spec = directory / "kernels" / name
+    spec.mkdir(parents=True)
+    body = {"argv": argv, "display_name": display or name, "language": lang}
+    (spec / "kernel.json").write_text(json.dumps(body))
+    return spec
+
+
+LAUNCH = ["-m", "ipykernel_launcher", "-f", "{connection_file}"]
+
+
+def test_no_kernels_skips(jupyter: dict[str, Path]) -> None:
+    result = run_check("jupyter", CheckContext(project=jupyter["project"]))
+    assert result.status is Status.SKIP
+    assert result.summary == "no Jupyter kernels are registered"
+
+
+def test_kernel_running_this_venv_passes(jupyter: dict[str, Path]) -> None:
+    kernel(jupyter["data"], "course", [sys.executable, *LAUNCH], "Course (3.x)")
+    result = run_check("jupyter", CheckContext(project=jupyter["project"]))
+    assert result.status is Status.PASS, result.summary
+    assert result.facts["running this venv"] == "course"
+    expected = Redactor.for_environment().text(f"Course (3.x): {sys.executable}, this venv")
+    assert result.facts["kernel course"] == expected
+    assert result.facts["found with"] in ("jupyter_client", "the standard kernel directories")
+    assert "kernel course runs this venv (1 kernel registered)" in result.summary
+
+
+def test_kernel_of_another_venv_warns(jupyter: dict[str, Path], tmp_path: Path) -> None:
+    other = make_venv(tmp_path / "other" / ".venv")
+    kernel(jupyter["path"], "other", [str(other), *LAUNCH], "Other")
+    result = run_check("jupyter", CheckContext(project=jupyter["project"]))
+    assert result.status is Status.WARN
+    assert result.facts["running this venv"] == "none"
+    assert "another venv" in result.facts["kernel other"]
+    assert "none of 1 kernel runs this venv" in result.summary
+    assert "python -m ipykernel install --user --name" in result.summary
+
+
+def test_kernel_of_the_projects_venv(jupyter: dict[str, Path]) -> None:
+    own = make_venv(jupyter["project"] / ".venv")
+    kernel(jupyter["data"], "course", [str(own), *LAUNCH])
+    kernel(jupyter["data"], "builder", [sys.executable, *LAUNCH])
+    result = run_check("jupyter", CheckContext(project=jupyter["project"]))
+    assert result.status is Status.PASS
+    assert result.facts["running this venv"] == "course"  # the project's .venv, not the build's
+    assert result.facts["venv"].endswith("(the project's .venv)")
+
+
+def test_kernel_whose_python_is_gone_warns(jupyter: dict[str, Path], tmp_path: Path) -> None:
+    kernel(jupyter["data"], "course", [sys.executable, *LAUNCH])
+    kernel(jupyter["data"], "old", [str(tmp_path / "deleted" / "bin" / "python"), *LAUNCH])
+    result = run_check("jupyter", CheckContext(project=jupyter["project"]))
+    assert result.status is Status.WARN
+    assert "1 kernel starts a Python that is gone (old)" in result.summary
+    assert result.facts["kernel old"].endswith("missing (the interpreter is gone)")
+
+
+def test_relative_python_is_looked_up_on_path(
+    jupyter: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", str(Path(sys.executable).parent))
+    kernel(jupyter["data"], "python3", ["python", *LAUNCH], "Python 3 (ipykernel)")
+    result = run_check("jupyter", CheckContext(project=jupyter["project"]))
+    assert result.facts["kernel python3"].endswith(
+        "this venv (python found on PATH: changes with the active env)"
+    )
+    monkeypatch.setenv("PATH", str(jupyter["home"]))
+    result = run_check("jupyter", CheckContext(project=jupyter["project"]))
+    assert result.facts["kernel python3"].endswith("missing (python is not on PATH)")
+
+
+def test_jupyter_path_comes_first(jupyter: dict[str, Path], tmp_path: Path) -> None:
+    kernel(jupyter["data"], "course", [str(tmp_path / "gone"), *LAUNCH], "Data dir")
+    kernel(jupyter["path"], "course", [sys.executable, *LAUNCH], "Jupyter path")
+    result = run_check("jupyter", CheckContext(project=jupyter["project"]))
+    assert result.facts["kernels"] == "1"
+    assert result.facts["kernel course"].startswith("Jupyter path: ")
+    order = data_dirs()
+    assert order.index(jupyter["path"]) < order.index(jupyter["data"])
+
+
+def test_other_languages_and_broken_specs(jupyter: dict[str, Path]) -> None:
+    kernel(jupyter["data"], "course", [sys.executable, *LAUNCH])
+    kernel(jupyter["data"], "ir", ["R", "--slave", "-e", "IRkernel::main()"], "R", lang="R")
+    broken = jupyter["data"] / "kernels" / "broken"
+    broken.mkdir()
+    (broken / "kernel.json").write_text("{not json")
+    result = run_check("jupyter", CheckContext(project=jupyter["project"]))
+    assert result.status is Status.PASS
+    assert result.facts["kernel ir"] == "R: R, not Python"
+    assert result.facts["kernel broken"].endswith("unreadable (kernel.json cannot be read)")
+
+
+def test_prefer_env_path(jupyter: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    env_dir = Path(sys.prefix, "share", "jupyter")
+    monkeypatch.setenv("JUPYTER_PREFER_ENV_PATH", "0")
+    order = data_dirs()
+    assert order.index(jupyter["data"]) < order.index(env_dir)
+    monkeypatch.setenv("JUPYTER_PREFER_ENV_PATH", "1")
+    order = data_dirs()
+    assert order.index(env_dir) < order.index(jupyter["data"])
+    assert os.environ["JUPYTER_PATH"] == str(order[0])

@@ -1,0 +1,81 @@
+"""The ``packages`` check."""
+
+from __future__ import annotations
+
+from importlib import metadata
+from pathlib import Path
+
+from test_checks_support import install, make_venv, make_wheel, run_check_in
+
+from envdeck.checks import CheckContext, Status, run_check
+
+
+def test_installed_and_importable_packages_pass(tmp_path: Path) -> None:
+    ctx = CheckContext(project=tmp_path, options={"packages": "packaging, docutils"})
+    result = run_check("packages", ctx)
+    assert result.status is Status.PASS, result.summary
+    version = metadata.version("packaging")
+    assert result.facts["packaging"].startswith(f"{version} in ")
+    assert result.facts["packaging"].endswith("; imports (packaging)")
+    assert result.facts["docutils"].endswith("; imports (docutils)")
+    assert result.summary == (
+        f"2 packages installed and importable: packaging {version}, "
+        f"docutils {metadata.version('docutils')}"
+    )
+    assert result.key_facts == ("packaging", "docutils")
+
+
+def test_missing_package_fails(tmp_path: Path) -> None:
+    ctx = CheckContext(project=tmp_path, options={"packages": "packaging envdeck-not-a-package"})
+    result = run_check("packages", ctx)
+    assert result.status is Status.FAIL
+    assert result.summary == "envdeck-not-a-package is not installed"
+    assert result.facts["envdeck-not-a-package"] == "not installed"
+
+
+def test_package_that_does_not_import_fails(tmp_path: Path) -> None:
+    python = make_venv(tmp_path / "env")
+    broken = make_wheel(
+        tmp_path / "wheels",
+        "brittle",
+        "1.0",
+        modules={"brittle/__init__.py": "raise ImportError('needs libfoo, which is missing')\n"},
+    )
+    install(python, broken)
+    result = run_check_in(python, "packages", tmp_path, {"packages": "brittle"})
+    assert result["status"] == "fail"
+    assert (
+        "brittle does not import (ImportError: needs libfoo, which is missing)"
+        in (result["summary"])
+    )
+    skipped = run_check_in(python, "packages", tmp_path, {"packages": "brittle", "import": "no"})
+    assert skipped["status"] == "pass"
+    assert skipped["summary"] == "1 package installed: brittle 1.0"
+
+
+def test_default_is_the_projects_dependencies(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "course"\nversion = "0"\ndependencies = [\n'
+        '    "packaging>=20",  # comment\n    "docutils[extra]; python_version >= \'3\'",\n]\n'
+        '\n[dependency-groups]\ndev = ["pytest"]\n'
+    )
+    result = run_check("packages", CheckContext(project=tmp_path))
+    assert result.status is Status.PASS
+    assert list(result.facts) == ["packaging", "docutils"]
+
+
+def test_nothing_to_check_skips(tmp_path: Path) -> None:
+    result = run_check("packages", CheckContext(project=tmp_path))
+    assert result.status is Status.SKIP
+    assert "no packages named" in result.summary
+
+
+def test_bad_option_values_are_errors(tmp_path: Path) -> None:
+    bad = run_check("packages", CheckContext(project=tmp_path, options={"packages": "num/py"}))
+    assert bad.status is Status.ERROR
+    assert "expected distribution names separated by commas or spaces" in bad.summary
+    flag = run_check(
+        "packages", CheckContext(project=tmp_path, options={"packages": "x", "import": "maybe"})
+    )
+    assert flag.status is Status.ERROR
+    assert "expected one of 'yes', 'no'" in flag.summary
