@@ -11,3 +11,7 @@ copyright = "2026, envdeck contributors"
 extensions = ["envdeck"]
 
 exclude_patterns = ["_build", ".venv", "README.md"]
+
+# Some checks start subprocesses (a venv, imports of every dependency); a busy laptop
+# or CI runner needs more than the default 5 s, and a timeout fails a -W build.
+envdeck_check_timeout = 30
