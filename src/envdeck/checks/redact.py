@@ -132,12 +132,16 @@ class Redactor:
         environ = os.environ if environ is None else environ
         allowed = set(allowlist)
         rules: list[tuple[re.Pattern[str], str]] = []
+        users, hosts = _user_names(), _host_names()
         # Environment values first: one may contain the user name (an e-mail address).
+        # The user and host names themselves get their own rules below.
+        identities = {n.lower() for n in users | hosts}
         values: dict[str, str] = {}
         for name, value in environ.items():
             value = value.strip()
             if (
-                name in allowed
+                value.lower() in identities
+                or name in allowed
                 or name in PUBLIC_VARIABLES
                 or name.startswith(PUBLIC_PREFIXES)
                 or len(value) < MIN_ENV_VALUE
@@ -153,9 +157,9 @@ class Redactor:
             # The home directory as a path prefix, not inside another word.
             pattern = re.compile(rf"(?<![\w.-]){re.escape(home)}(?=$|[/\\\s'\":;,)\]}}])")
             rules.append((pattern, "~"))
-        for user in sorted(_user_names(), key=len, reverse=True):
+        for user in sorted(users, key=len, reverse=True):
             rules.append((_word(user), "<user>"))
-        for host in sorted(_host_names(), key=len, reverse=True):
+        for host in sorted(hosts, key=len, reverse=True):
             rules.append((_word(host, re.IGNORECASE), "<host>"))
         return cls(tuple(rules))
 
