@@ -1,0 +1,174 @@
+"""``envdeck check``: the command line, run as a real subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from envdeck import __version__
+from envdeck.checks import check_names
+from envdeck.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def envdeck(
+    *args: str, cwd: Path = REPO, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    full_env = dict(os.environ)
+    full_env.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "envdeck", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=full_env,
+    )
+
+
+def test_table_of_passing_checks() -> None:
+    done = envdeck("check", "python", "venv-paths", "--project", str(REPO))
+    assert done.returncode == 0, done.stdout + done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].split() == ["STATUS", "CHECK", "SUMMARY"]
+    assert lines[1].split()[:2] == ["pass", "python"]
+    assert any(line.split()[:2] == ["pass", "venv-paths"] for line in lines)
+    assert lines[-1].startswith("2 checks: 2 pass (")
+
+
+def test_verbose_shows_facts() -> None:
+    done = envdeck("check", "python", "-v")
+    assert done.returncode == 0
+    assert "executable: " in done.stdout
+    assert "SOABI: " in done.stdout
+    assert "  | " not in done.stdout  # details only with -vv
+    more = envdeck("check", "platform", "-vv")
+    assert f"  | {__import__('packaging.tags').tags.sys_tags().__next__()}" in more.stdout
+
+
+def test_json_for_machines() -> None:
+    done = envdeck("check", "--json", "--project", str(REPO))
+    document = json.loads(done.stdout)
+    assert document["envdeck"] == __version__
+    assert [r["name"] for r in document["results"]] == check_names()
+    statuses = {r["name"]: r["status"] for r in document["results"]}
+    assert statuses["python"] == "pass"
+    assert set(statuses.values()) <= {"pass", "warn", "fail", "skip", "error"}
+    failed = {"fail", "error"} & set(statuses.values())
+    assert done.returncode == (1 if failed else 0)
+
+
+def test_a_failing_check_exits_1(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[project]\nrequires-python = ">=99"\n')
+    done = envdeck("check", "python", "--project", str(tmp_path))
+    assert done.returncode == 1
+    assert done.stdout.splitlines()[1].split()[:2] == ["fail", "python"]
+    assert "outside the project's requires-python >=99" in done.stdout
+
+
+def test_a_check_out_of_time_exits_1() -> None:
+    done = envdeck("check", "venv-relocation", "--timeout", "0.01", "--json")
+    assert done.returncode == 1
+    (result,) = json.loads(done.stdout)["results"]
+    assert result["status"] == "error" and "timed out" in result["summary"]
+
+
+def test_unknown_check_exits_2_with_the_valid_names() -> None:
+    done = envdeck("check", "python", "pyhton")
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert "unknown check 'pyhton'" in done.stderr
+    assert ", ".join(check_names()) in done.stderr
+
+
+def test_check_options(tmp_path: Path) -> None:
+    done = envdeck("check", "packages", "-o", "packages=packaging,docutils", "--json")
+    assert done.returncode == 0, done.stderr
+    (result,) = json.loads(done.stdout)["results"]
+    assert list(result["facts"]) == ["packaging", "docutils"]
+    missing = envdeck("check", "packages", "-o", "packages=envdeck-not-a-package")
+    assert missing.returncode == 1
+    no_taker = envdeck("check", "python", "-o", "packages=packaging")
+    assert no_taker.returncode == 2
+    assert "no selected check has the option 'packages' (an option of packages)" in no_taker.stderr
+    bad = envdeck("check", "platform", "-o", "target=Not A Tag")
+    assert bad.returncode == 2
+    assert "expected a wheel platform tag" in bad.stderr
+    malformed = envdeck("check", "platform", "-o", "target")
+    assert malformed.returncode == 2 and "expected NAME=VALUE" in malformed.stderr
+
+
+def test_usage_errors_exit_2(tmp_path: Path) -> None:
+    assert envdeck().returncode == 2
+    assert envdeck("check", "--project", str(tmp_path / "nowhere")).returncode == 2
+    bad_timeout = envdeck("check", "--timeout", "-1")
+    assert bad_timeout.returncode == 2
+    assert "expected a positive number of seconds" in bad_timeout.stderr
+
+
+def test_list_names_every_check_and_its_options() -> None:
+    done = envdeck("check", "--list")
+    assert done.returncode == 0
+    for name in check_names():
+        assert f"\n{name}: " in "\n" + done.stdout
+    assert "option target: A wheel platform tag" in done.stdout
+    assert "option packages: Distribution names" in done.stdout
+
+
+def test_project_in_the_home_directory_is_shown_with_a_tilde(tmp_path: Path) -> None:
+    home = tmp_path / "home" / "zed_learner"
+    project = home / "course"
+    project.mkdir(parents=True)
+    env = {"HOME": str(home), "USER": "zed_learner", "LOGNAME": "zed_learner"}
+    done = envdeck("check", "python", "--json", "--project", str(project), env=env)
+    document = json.loads(done.stdout)
+    assert document["project"] == "~/course"
+    assert "zed_learner" not in done.stdout
+
+
+def test_the_console_script() -> None:
+    script = Path(sys.executable).parent / "envdeck"
+    if not script.exists():
+        pytest.skip("envdeck is not installed as a console script here")
+    done = subprocess.run([str(script), "check", "python"], capture_output=True, text=True,
+                          cwd=REPO, timeout=120)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "pass   python" in done.stdout
+
+
+def test_pdf_subcommand_is_registered() -> None:
+    pytest.importorskip("envdeck.pdf")
+    done = envdeck("pdf", "--help")
+    assert done.returncode == 0
+    assert "usage: envdeck pdf" in done.stdout
+
+
+def test_main_in_process(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", "python", "--project", str(REPO)]) == 0
+    assert "pass   python" in capsys.readouterr().out
+    assert main(["check", "nope"]) == 2
+    with pytest.raises(SystemExit) as version:
+        main(["--version"])
+    assert version.value.code == 0
+    assert capsys.readouterr().out.strip() == f"envdeck {__version__}"
+
+
+def test_closed_pipe_is_not_a_traceback() -> None:
+    """`envdeck check | head`: the reader goes away before envdeck writes."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "envdeck", "check", "--list"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=REPO,
+    )
+    assert proc.stdout is not None
+    proc.stdout.close()  # before the interpreter has even started: every write fails
+    _out, err = proc.communicate(timeout=60)
+    assert b"Traceback" not in err and b"BrokenPipeError" not in err, err.decode()
+    assert proc.returncode == 0
