@@ -11,6 +11,7 @@ import getpass
 import json
 import os
 import pickle
+import shutil
 import socket
 import subprocess
 import sys
@@ -227,3 +228,48 @@ def test_no_personal_data_in_any_output(builds: dict[str, CourseBuild]) -> None:
             for secret in secrets:
                 assert secret not in text, (path.name, "leaks personal data")
     assert os.environ.get("PATH", "x") not in builds["handout"].html("lifecycle.html").get_text()
+
+
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+]
+
+
+@pytest.mark.skipif(not shutil.which("chromium"), reason="needs Debian's chromium")
+def test_handout_prints_without_navigation_and_unsplit_blocks(
+    builds: dict[str, CourseBuild],
+) -> None:
+    from playwright.sync_api import sync_playwright
+
+    page_url = (builds["singlehtml"].out / "index.html").as_uri()
+    probe = """() => {
+        const style = (sel) => { const el = document.querySelector(sel);
+            return el ? getComputedStyle(el) : null; };
+        return {
+            sidebar: style('.sphinxsidebar').display,
+            footer: style('.footer').display,
+            check: style('.envdeck-check').breakInside,
+            card: style('.sd-card').breakInside,
+            body: style('div.bodywrapper').marginLeft,
+        };
+    }"""
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_FLAGS)
+        try:
+            page = browser.new_page()
+            page.goto(page_url)
+            on_screen = page.evaluate(probe)
+            page.emulate_media(media="print")
+            printed = page.evaluate(probe)
+        finally:
+            browser.close()
+    # The print sheet changes nothing on screen...
+    assert on_screen["sidebar"] != "none" and on_screen["check"] != "avoid"
+    # ...and on paper drops the navigation and keeps each block whole.
+    assert printed["sidebar"] == "none" and printed["footer"] == "none"
+    assert printed["check"] == "avoid" and printed["card"] == "avoid"
+    assert printed["body"] == "0px"
