@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from packaging import tags
 
 from envdeck import __version__
 from envdeck.checks import check_names
@@ -49,7 +50,7 @@ def test_verbose_shows_facts() -> None:
     assert "SOABI: " in done.stdout
     assert "  | " not in done.stdout  # details only with -vv
     more = envdeck("check", "platform", "-vv")
-    assert f"  | {__import__('packaging.tags').tags.sys_tags().__next__()}" in more.stdout
+    assert f"  | {next(iter(tags.sys_tags()))}" in more.stdout
 
 
 def test_json_for_machines() -> None:
