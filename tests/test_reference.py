@@ -100,3 +100,20 @@ def test_every_builder_writes_the_tables(build: BuildFn, buildername: str, outpu
     for name in ("envdeck_theme", "envdeck.jinja"):
         escaped = name.replace("_", r"\_") if buildername == "latex" else name
         assert escaped in text or name in text, (buildername, name)
+
+
+def test_named_options_only_in_the_order_given(build: BuildFn) -> None:
+    page = "```{envdeck-config} envdeck_transition, envdeck_theme\n```\n"
+    built = build({"index.md": "# Deck options\n\n" + page})
+    assert built.warning_lines() == []
+    assert [row[0] for row in rows(built.html(), 0)] == ["envdeck_transition", "envdeck_theme"]
+
+
+def test_an_unknown_name_is_a_typed_warning_at_its_line(build: BuildFn) -> None:
+    page = "# Options\n\n```{envdeck-config} envdeck_theme envdeck_colour\n```\n"
+    built = build({"index.md": page})
+    (line,) = built.warning_lines()
+    assert "index.md:3:" in line and "[envdeck.directive]" in line
+    assert "'envdeck_colour'" in line and "envdeck_theme" in line
+    # The known name is still shown.
+    assert [row[0] for row in rows(built.html(), 0)] == ["envdeck_theme"]

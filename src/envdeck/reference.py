@@ -16,6 +16,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from . import config, warnings_
 from .config import Option
+from .warnings_ import EnvdeckWarning, warn
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -91,12 +92,39 @@ class ReferenceDirective(SphinxDirective):
 
 
 class ConfigReference(ReferenceDirective):
-    """``envdeck-config``: a table of every configuration value envdeck reads."""
+    """``envdeck-config [NAME ...]``: a table of envdeck's configuration values.
+
+    With names, only those values, in that order: a page about one feature shows
+    its own options, still generated from the code.
+    """
+
+    optional_arguments = 1
+    final_argument_whitespace = True
+
+    def selected(self) -> list[Option]:
+        by_name = {option.name: option for option in config.OPTIONS}
+        if not self.arguments:
+            return list(config.OPTIONS)
+        chosen = []
+        for name in self.arguments[0].replace(",", " ").split():
+            if name in by_name:
+                chosen.append(by_name[name])
+            else:
+                warn(
+                    f"envdeck-config: unknown configuration value {name!r}; the values "
+                    f"are: {', '.join(by_name)}",
+                    EnvdeckWarning.DIRECTIVE,
+                    location=self.get_location(),
+                )
+        return chosen
 
     def run(self) -> list[nodes.Node]:
         self.depend_on(config)
         rows: list[list[nodes.Node]] = []
-        for option in config.OPTIONS:
+        options = self.selected()
+        if not options:
+            return []
+        for option in options:
             rows.append(
                 [
                     nodes.paragraph("", "", nodes.literal(text=option.name)),
