@@ -238,3 +238,15 @@ def test_relocation_out_of_time_is_an_error_and_cleans_up(scratch: Path) -> None
             break
         time.sleep(0.1)
     assert _experiment_left(scratch) == []
+
+
+def test_uv_project_environment_names_the_projects_venv(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = tmp_path / "course"
+    make_venv(project / ".venv-3.x")
+    monkeypatch.setenv("UV_PROJECT_ENVIRONMENT", ".venv-3.x")
+    result = run_check("venv-paths", CheckContext(project=project))
+    assert result.facts["venv"] == f"{redact(project / '.venv-3.x')} (the project's .venv-3.x)"
+    freeze = run_check("freeze", CheckContext(project=project))
+    assert freeze.facts["environment"].endswith("(the project's .venv-3.x)")

@@ -65,11 +65,12 @@ def interpreter(project: Path, options: Mapping[str, str]) -> Any:
 
 
 def distributions(project: Path, options: Mapping[str, str]) -> Any:
+    """The running environment's and the project's venv's installed distributions."""
+    from .locking import project_environment
+
+    dirs = dict.fromkeys([*site_dirs(), *project_environment(project).site_dirs])
     # An install or uninstall adds or removes a *.dist-info directory.
-    return [
-        [_stat(d), _listing(d, (".dist-info", ".egg-info", ".pth", ".egg-link"))]
-        for d in site_dirs()
-    ]
+    return [[_stat(d), _listing(d, (".dist-info", ".egg-info", ".pth", ".egg-link"))] for d in dirs]
 
 
 def project_dir(project: Path, options: Mapping[str, str]) -> Any:
@@ -193,7 +194,10 @@ def kernels(project: Path, options: Mapping[str, str]) -> Any:
 INPUTS: dict[str, Describe] = {
     "interpreter": interpreter,
     "distributions": distributions,
-    "project": project_dir,
+    "project": lambda project, options: [
+        project_dir(project, options),
+        os.environ.get("UV_PROJECT_ENVIRONMENT"),
+    ],
     "uv.lock": _file("uv.lock"),
     "pyproject.toml": _file("pyproject.toml"),
     ".gitignore": _file(".gitignore"),
@@ -202,7 +206,7 @@ INPUTS: dict[str, Describe] = {
     "system": system,
     "gpu": gpu,
     "kernels": kernels,
-    "env:venv": _env("VIRTUAL_ENV", "PATH", "CONDA_PREFIX"),
+    "env:venv": _env("VIRTUAL_ENV", "PATH", "CONDA_PREFIX", "UV_PROJECT_ENVIRONMENT"),
     "env:jupyter": _env(
         "JUPYTER_PATH",
         "JUPYTER_DATA_DIR",

@@ -12,7 +12,17 @@ from typing import Any
 from urllib.parse import unquote, urlparse
 
 from .base import CheckContext, CheckSkipped, Outcome, Status, ToolMissing, check
-from .tools import dist_name, distributions, normalize, plural, run, shorten, site_dirs, tool_path
+from .tools import (
+    dist_name,
+    distributions,
+    normalize,
+    plural,
+    project_venv,
+    run,
+    shorten,
+    site_dirs,
+    tool_path,
+)
 from .uvlock import Lock, LockError, read_lock
 
 
@@ -30,7 +40,7 @@ class Environment:
 
 def project_environment(project: Path) -> Environment:
     """The project's ``.venv`` when it has one, else the environment running the build."""
-    venv = project / ".venv"
+    venv = project_venv(project)
     if (venv / "pyvenv.cfg").is_file():
         candidates = [
             *sorted(venv.glob("lib/python*/site-packages")),
@@ -41,7 +51,7 @@ def project_environment(project: Path) -> Environment:
         for candidate in candidates:
             if candidate.is_dir():
                 dirs.setdefault(candidate.resolve(), candidate)
-        return Environment("the project's .venv", venv, tuple(dirs.values()))
+        return Environment(f"the project's {venv.name}", venv, tuple(dirs.values()))
     return Environment("the running environment", Path(sys.prefix), tuple(site_dirs()))
 
 

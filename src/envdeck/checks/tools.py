@@ -120,6 +120,15 @@ def in_venv() -> bool:
     return sys.prefix != getattr(sys, "base_prefix", sys.prefix)
 
 
+def project_venv(project: Path) -> Path:
+    """Where the project's own venv is: ``.venv``, or uv's ``UV_PROJECT_ENVIRONMENT``."""
+    configured = os.environ.get("UV_PROJECT_ENVIRONMENT")
+    if configured:
+        path = Path(configured).expanduser()
+        return path if path.is_absolute() else project / path
+    return project / ".venv"
+
+
 def site_dirs() -> list[Path]:
     """This environment's own site-packages (not PYTHONPATH, not a source checkout)."""
     dirs: list[str] = []

@@ -16,7 +16,16 @@ from pathlib import Path
 from typing import Any
 
 from .base import CheckContext, CheckSkipped, Outcome, Status, check
-from .tools import in_venv, plural, read_pyvenv_cfg, run, scripts_dir, shorten, tool_path
+from .tools import (
+    in_venv,
+    plural,
+    project_venv,
+    read_pyvenv_cfg,
+    run,
+    scripts_dir,
+    shorten,
+    tool_path,
+)
 
 
 def _same_dir(a: Path | str, b: Path | str) -> bool:
@@ -106,9 +115,9 @@ def choose_venv(project: Path, option: str | None) -> tuple[Path, str]:
     if option:
         path = Path(option).expanduser()
         return (path if path.is_absolute() else project / path), "the venv option"
-    own = project / ".venv"
+    own = project_venv(project)
     if (own / "pyvenv.cfg").is_file():
-        return own, "the project's .venv"
+        return own, f"the project's {own.name}"
     if in_venv():
         return Path(sys.prefix), "the running environment"
     raise CheckSkipped("no .venv in the project, and the build does not run in a venv")
