@@ -191,6 +191,13 @@ def test_configuration_reference_lists_the_code(builds: dict[str, CourseBuild]) 
     assert {member.type_name for member in EnvdeckWarning} <= literals
 
 
+def test_authoring_page_shows_the_jinja_it_teaches(builds: dict[str, CourseBuild]) -> None:
+    for form in ("handout", "deck"):
+        code = builds[form].html("authoring/index.html").select("pre")
+        shown = "\n".join(block.get_text() for block in code)
+        assert "{% if slide %}" in shown and "{% endif %}" in shown, form
+
+
 def test_singlehtml_handout_is_one_printable_page(builds: dict[str, CourseBuild]) -> None:
     soup = builds["singlehtml"].html("index.html")
     ids = {s.get("id") for s in soup.find_all("section")}
