@@ -11,7 +11,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_checks_support import REPO, install, make_venv, make_wheel
+from test_checks_support import (
+    REPO,
+    _no_outside_project_environment,  # noqa: F401
+    install,
+    make_venv,
+    make_wheel,
+)
 
 import envdeck.checks
 from envdeck.checks import (

@@ -35,5 +35,5 @@ def test_the_page_builds_without_warnings(build: BuildFn, slide: str) -> None:
     assert built.warning_lines() == []
     page = built.html("checks")
     for name in check_names():
-        # the handout keeps the labels (for links from other pages); a slide its section id
-        assert page.find(id=f"check-{name}" if slide == "0" else name) is not None
+        # A slide keeps one id: the label's or the title's, by docutils version.
+        assert page.find(id=f"check-{name}") or (slide == "1" and page.find(id=name))

@@ -5,7 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_checks_support import empty_path, git, make_venv
+from test_checks_support import (
+    _no_outside_project_environment,  # noqa: F401
+    empty_path,
+    git,
+    make_venv,
+)
 
 from envdeck.checks import CheckContext, Redactor, Status, run_check
 

@@ -8,7 +8,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_checks_support import make_venv
+from test_checks_support import (
+    _no_outside_project_environment,  # noqa: F401
+    make_venv,
+)
 
 from envdeck.checks import CheckContext, Redactor, Status, run_check
 from envdeck.checks.kernels import data_dirs, kernel_dirs

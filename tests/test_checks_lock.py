@@ -7,7 +7,14 @@ from importlib import metadata
 from pathlib import Path
 
 import pytest
-from test_checks_support import REPO, empty_path, install, make_wheel, uv
+from test_checks_support import (
+    REPO,
+    _no_outside_project_environment,  # noqa: F401
+    empty_path,
+    install,
+    make_wheel,
+    uv,
+)
 
 from envdeck.checks import CheckContext, Status, run_check, uvlock
 from envdeck.checks.uvlock import LockError, read_lock
@@ -188,3 +195,20 @@ def test_freeze_without_a_lockfile(course: Path) -> None:
     assert result.details == "demo==1.0"
     assert result.facts["lockfile"] == "none to compare (no readable uv.lock)"
     assert result.summary.startswith("a freeze records 1 name==version line:")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'version = 1\n[[package]\nname = "demo"\n',
+        'version = 1\n[[package]]\nname = "demo\n',
+        'version = 1\n[[package]]\nname = "demo"\nwheels = [\n    { url = "x" },\n',
+        'version = 1\n[[package]]\nversion = "1.0"\n',
+    ],
+    ids=["header", "string", "array", "nameless"],
+)
+def test_line_reader_rejects_a_broken_lock(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "uv.lock"
+    path.write_text(text)
+    with pytest.raises(LockError):
+        read_lock(path, force_line_reader=True)

@@ -21,7 +21,14 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from test_checks_support import empty_path, install, make_venv, make_wheel, site_packages
+from test_checks_support import (
+    _no_outside_project_environment,  # noqa: F401
+    empty_path,
+    install,
+    make_venv,
+    make_wheel,
+    site_packages,
+)
 
 from envdeck.checks import CheckContext, Status, run_check
 from envdeck.checks.elf import read_needs

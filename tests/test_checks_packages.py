@@ -5,7 +5,13 @@ from __future__ import annotations
 from importlib import metadata
 from pathlib import Path
 
-from test_checks_support import install, make_venv, make_wheel, run_check_in
+from test_checks_support import (
+    _no_outside_project_environment,  # noqa: F401
+    install,
+    make_venv,
+    make_wheel,
+    run_check_in,
+)
 
 from envdeck.checks import CheckContext, Status, run_check
 

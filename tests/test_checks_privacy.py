@@ -9,7 +9,13 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_checks_support import git, install, make_venv, make_wheel
+from test_checks_support import (
+    _no_outside_project_environment,  # noqa: F401
+    git,
+    install,
+    make_venv,
+    make_wheel,
+)
 
 from envdeck.checks import CheckContext, Redactor, check_names, run_check
 

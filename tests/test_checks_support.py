@@ -23,6 +23,17 @@ REPO = Path(__file__).resolve().parent.parent
 SRC = REPO / "src"
 
 
+#: uv variables of the shell running the tests that must not steer the projects made here
+OUTSIDE_ENVIRONMENT = ("VIRTUAL_ENV", "UV_PROJECT_ENVIRONMENT")
+
+
+@pytest.fixture(autouse=True)
+def _no_outside_project_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """CI runs some Pythons with UV_PROJECT_ENVIRONMENT=.venv-3.x; the projects made in
+    these tests keep their venv in `.venv`."""
+    monkeypatch.delenv("UV_PROJECT_ENVIRONMENT", raising=False)
+
+
 def needs_uv() -> str:
     uv = shutil.which("uv")
     if uv is None:
@@ -78,7 +89,11 @@ def uv(*args: str, cwd: Path | None = None, check: bool = True) -> subprocess.Co
         capture_output=True,
         text=True,
         timeout=120,
-        env={k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"},
+        env={
+            k: v
+            for k, v in os.environ.items()
+            if k not in ("VIRTUAL_ENV", "UV_PROJECT_ENVIRONMENT")
+        },
     )
     if check and done.returncode != 0:
         raise AssertionError(f"uv {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from test_checks_support import (
+    _no_outside_project_environment,  # noqa: F401
     base_python,
     empty_path,
     install,

@@ -107,6 +107,7 @@ def _from_toml(text: str) -> Lock:
     return lock
 
 
+_HEADER = re.compile(r"\[\[([A-Za-z0-9_.-]+)\]\]|\[([A-Za-z0-9_.-]+)\]")
 _KEY = re.compile(r"^([A-Za-z0-9_-]+)\s*=\s*(.*)$")
 _STRING = re.compile(r'"((?:[^"\\]|\\.)*)"')
 
@@ -126,7 +127,10 @@ def _from_lines(text: str) -> Lock:
             _array_line(current, array_key, table, line, lock)
             continue
         if line.startswith("["):
-            table = line.strip("[] ")
+            header = _HEADER.fullmatch(line)
+            if not header:
+                raise LockError(f"line {number}: not a table header: {line[:60]!r}")
+            table = header.group(1) or header.group(2)
             if line == "[[package]]":
                 current = Locked(name="", version=None, source="unknown")
                 lock.packages.append(current)
@@ -137,6 +141,8 @@ def _from_lines(text: str) -> Lock:
         if not match:
             raise LockError(f"line {number}: cannot read {raw.strip()[:60]!r}")
         key, value = match.groups()
+        if len(re.findall(r'(?<!\\)"', value)) % 2:
+            raise LockError(f"line {number}: an unclosed string")
         depth = _brackets(value)
         array_key = key
         if table == "" and key == "version":
@@ -160,6 +166,8 @@ def _from_lines(text: str) -> Lock:
             "package.dev-dependencies",
         ):
             _array_line(current, "dependencies", "package", value, lock)
+    if depth > 0:
+        raise LockError("an array is not closed at the end of the file")
     if lock.version is None:
         raise LockError("no lockfile `version`: not a uv.lock")
     for package in lock.packages:
