@@ -173,3 +173,16 @@ def test_closed_pipe_is_not_a_traceback() -> None:
     _out, err = proc.communicate(timeout=60)
     assert b"Traceback" not in err and b"BrokenPipeError" not in err, err.decode()
     assert proc.returncode == 0
+
+
+def test_allow_env_shows_a_value_only_when_asked() -> None:
+    from envdeck.checks import Redactor
+
+    env = {"VIRTUAL_ENV": sys.prefix}
+    hidden = envdeck("check", "venv", "--json", env=env)
+    (result,) = json.loads(hidden.stdout)["results"]
+    assert result["facts"]["VIRTUAL_ENV"] == "set, names this environment"
+    shown = envdeck("check", "venv", "--json", "--allow-env", "VIRTUAL_ENV", env=env)
+    (result,) = json.loads(shown.stdout)["results"]
+    expected = Redactor.for_environment().text(sys.prefix)
+    assert result["facts"]["VIRTUAL_ENV"] == f"set, names this environment: {expected}"
