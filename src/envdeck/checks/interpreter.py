@@ -15,6 +15,10 @@ from typing import Any
 from .base import CheckContext, Outcome, Status, check
 from .tools import read_requires_python, shorten
 
+# sysconfig fills its cache unguarded on first use (before Python 3.12), and checks run
+# in threads: a second thread could read a half-filled cache (SOABI None). Fill it now.
+sysconfig.get_config_vars()
+
 
 @check(
     "python",
