@@ -323,3 +323,15 @@ def test_env_allowlist_config_reaches_the_check(build, monkeypatch):
     hidden_text = hidden.html().select_one("div.envdeck-check").get_text()
     assert "VIRTUAL_ENV" in hidden_text
     assert value not in hidden_text
+
+
+@pytest.mark.parametrize("slide", [False, True])
+def test_the_author_docs_page_builds_cleanly_in_both_modes(build, slide):
+    text = (Path(__file__).parent.parent / "content" / "authoring" / "envcheck.md").read_text()
+    built = build({"index.md": text}, confoverrides={"slide": slide})
+    assert built.warnings == ""
+    shown = built.html().select(".envdeck-check-card" if slide else "div.envdeck-check")
+    # platform, the expected failure, and the report's two cards in the deck
+    assert len(shown) == (4 if slide else 2)
+    assert built.html().select_one(".envdeck-check-fail .envdeck-badge-fail")
+    assert built.html().select("table.envdeck-report-table tbody tr")

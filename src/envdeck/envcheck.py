@@ -13,8 +13,8 @@ written (:mod:`envdeck.envcheck_render`), so every builder renders them.
 
 from __future__ import annotations
 
+import os
 import re
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from docutils import nodes
@@ -55,16 +55,18 @@ class _EnvcheckBase(SphinxDirective):
 
     def project(self) -> str | None:
         """The checked directory, absolute; None (after a warning) if it does not exist."""
-        confdir = Path(get_data(self.env).confdir or self.env.srcdir)
+        confdir = get_data(self.env).confdir or str(self.env.srcdir)
         raw = self.options.get("project", "").strip()
-        path = (confdir / raw).resolve() if raw else confdir.resolve()
-        if not path.is_dir():
+        # abspath, not resolve(): a thousand directives should not cost a thousand
+        # walks through symlinks.
+        path = os.path.abspath(os.path.join(confdir, raw))
+        if not os.path.isdir(path):
             self.warn(
                 f"{self.name}: the :project: directory {raw!r} does not exist "
                 "(it is relative to the directory of conf.py); the check is left out"
             )
             return None
-        return str(path)
+        return path
 
     def request(self, name: str, project: str, options: dict[str, str]) -> CheckRequest:
         return CheckRequest(
