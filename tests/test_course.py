@@ -280,3 +280,40 @@ def test_handout_prints_without_navigation_and_unsplit_blocks(
     assert printed["sidebar"] == "none" and printed["footer"] == "none"
     assert printed["check"] == "avoid" and printed["card"] == "avoid"
     assert printed["body"] == "0px"
+
+
+@pytest.mark.skipif(not shutil.which("chromium"), reason="needs Debian's chromium")
+def test_every_lesson_slide_fits_the_frame(builds: dict[str, CourseBuild]) -> None:
+    """Cards, check cards and the title of each slide are on screen, none cut off."""
+    from playwright.sync_api import sync_playwright
+
+    url = (builds["deck"].out / "lifecycle.html").as_uri()
+    probe = """() => {
+        const slide = Reveal.getCurrentSlide();
+        const frame = document.querySelector('.reveal').getBoundingClientRect();
+        const parts = [...slide.querySelectorAll('h1, h2, .sd-card')];
+        const out = parts.filter((el) => { const r = el.getBoundingClientRect();
+            return r.top < frame.top - 1 || r.bottom > frame.bottom + 1
+                || r.left < frame.left - 1 || r.right > frame.right + 1; });
+        return {parts: parts.length, out: out.map((el) => el.textContent.slice(0, 40))};
+    }"""
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_FLAGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 720})
+            page.goto(url)
+            page.wait_for_function("window.Reveal && Reveal.isReady()")
+            # No animation: the probe measures where a slide rests, not where it flies.
+            page.evaluate("Reveal.configure({transition: 'none', backgroundTransition: 'none'})")
+            total = page.evaluate("Reveal.getTotalSlides()")
+            assert total == 1 + len(CONSTRAINTS)
+            for index in range(total):
+                page.evaluate(f"Reveal.slide({index}, 0)")
+                page.wait_for_function(f"Reveal.getIndices().h === {index}")
+                # Let the deck's fit-to-frame scaling settle.
+                page.wait_for_timeout(300)
+                seen = page.evaluate(probe)
+                assert seen["parts"] >= 3, (index, seen)
+                assert not seen["out"], (index, seen)
+        finally:
+            browser.close()
