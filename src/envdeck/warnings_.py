@@ -41,6 +41,9 @@ def warn(
     once: bool = False,
     error: bool = False,
 ) -> None:
-    """Log a typed envdeck warning (or error) at ``location`` (a node, docname or ``(docname, line)``)."""
+    """Log a typed envdeck warning (or error) at ``location``.
+
+    ``location`` is a node, a docname, ``(docname, line)`` or a ``"path:line"`` string.
+    """
     log = LOGGER.error if error else LOGGER.warning
     log(message, type="envdeck", subtype=subtype.value, location=location, once=once)
