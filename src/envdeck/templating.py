@@ -5,7 +5,8 @@ Which files are templates (``envdeck_templates``):
 * ``auto`` (default): a file is a template when its Jinja uses ``slide``, ``prose``
   or a key of ``envdeck_context``, or when it has a ``{% raw %}`` block.  Any other
   file — code samples showing ``{{ }}`` or ``{% %}``, MyST ``{#anchor}``
-  attributes, substitutions — is left untouched, byte for byte, so enabling envdeck on an existing doc set changes nothing.
+  attributes, substitutions — is left untouched, byte for byte,
+  so enabling envdeck on an existing doc set changes nothing.
 * ``all``: every file is a template; ``none``: no file is.
 
 Inside a template, ``{% raw %}…{% endraw %}`` keeps Jinja syntax literal, and Jinja
