@@ -5,6 +5,7 @@ Every build runs the real checks of this machine (envdeck.checks) in a tiny proj
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -327,11 +328,28 @@ def test_env_allowlist_config_reaches_the_check(build, monkeypatch):
 
 @pytest.mark.parametrize("slide", [False, True])
 def test_the_author_docs_page_builds_cleanly_in_both_modes(build, slide):
-    text = (Path(__file__).parent.parent / "content" / "authoring" / "envcheck.md").read_text()
-    built = build({"index.md": text}, confoverrides={"slide": slide})
+    authoring = Path(__file__).parent.parent / "content" / "authoring"
+    files = {"index.md": (authoring / "envcheck.md").read_text("utf8")}
+    # the pages it links to, as stand-ins
+    for linked in re.findall(r"\{doc\}`([^`]+)`", files["index.md"]):
+        files[f"{linked}.md"] = f"---\norphan: true\n---\n# {linked}\n"
+    built = build(files, confoverrides={"slide": slide})
     assert built.warnings == ""
     shown = built.html().select(".envdeck-check-card" if slide else "div.envdeck-check")
     # platform, the expected failure, and the report's two cards in the deck
     assert len(shown) == (4 if slide else 2)
     assert built.html().select_one(".envdeck-check-fail .envdeck-badge-fail")
     assert built.html().select("table.envdeck-report-table tbody tr")
+
+
+def test_titles_and_summaries_are_searchable_but_measured_facts_are_not(build):
+    built = build({"index.md": page(envcheck("packages", ":packages: docutils"))})
+    raw = (built.outdir / "searchindex.js").read_text("utf8")
+    index = json.loads(raw[raw.index("(") + 1 : raw.rindex(")")])
+    terms = set(index["terms"]) | set(index["titleterms"])
+    summary = built.html().select_one(".envdeck-check-summary").get_text().lower()
+    assert "installed" in summary and "instal" in terms
+    # the facts table (its header words are nowhere else on the page) is not indexed
+    headers = [th.get_text(strip=True) for th in built.html().select("table.envdeck-facts th")]
+    assert headers == ["Fact", "Value"]
+    assert "fact" not in terms and "valu" not in terms

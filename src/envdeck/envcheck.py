@@ -25,6 +25,7 @@ from . import envcheck_cache as cache
 from .checks import check_names, get_check
 from .envcheck_cache import EXPECTABLE, CheckRequest, EnvcheckUse, get_data
 from .envcheck_render import (
+    RenderEnvcheckReports,
     RenderEnvchecks,
     add_static_assets,
     envcheck_node,
@@ -211,6 +212,7 @@ def setup_envcheck(app: Sphinx) -> None:
         app.add_node(node, html=_SKIP, latex=_SKIP, text=_SKIP, man=_SKIP, texinfo=_SKIP)
     app.add_directive("envcheck", EnvcheckDirective)
     app.add_directive("envcheck-report", EnvcheckReportDirective)
+    app.add_post_transform(RenderEnvcheckReports)
     app.add_post_transform(RenderEnvchecks)
     app.connect("builder-inited", add_static_assets)
     app.connect("env-before-read-docs", cache.start_reading)

@@ -43,6 +43,12 @@ GRID_ROW_CLASSES = [
     *("sd-g-2", "sd-g-xs-2", "sd-g-sm-2", "sd-g-md-2", "sd-g-lg-2"),
 ]
 
+#: Sphinx leaves nodes of this class out of the search index.  Measured facts are
+#: paths, versions and tags of the build machine, repeated on every page that shows
+#: the check: noise in search results, and most of the words to index in a course
+#: with many checks.  Titles and summaries stay searchable.
+NO_SEARCH = "no-search"
+
 #: Facts a slide card shows when a check names no key facts.
 DEFAULT_KEY_FACTS = 3
 
@@ -68,7 +74,7 @@ def paragraph(text: str, *classes: str) -> nodes.paragraph:
 
 
 def facts_table(facts: Mapping[str, str]) -> nodes.table:
-    table = nodes.table(classes=["envdeck-facts"])
+    table = nodes.table(classes=["envdeck-facts", NO_SEARCH])
     group = nodes.tgroup(cols=2)
     table += group
     group += nodes.colspec(colwidth=30)
@@ -136,7 +142,7 @@ def check_block(
     if show != "summary" and result.facts:
         block += facts_table(result.facts)
     if show == "details" and result.details:
-        details = nodes.literal_block(result.details, result.details)
+        details = nodes.literal_block(result.details, result.details, classes=[NO_SEARCH])
         details["language"] = "text"
         block += details
     if when:
@@ -178,7 +184,7 @@ def check_card(
         body += note
     facts = key_facts(result, show)
     if facts:
-        items = nodes.bullet_list(classes=["envdeck-key-facts"])
+        items = nodes.bullet_list(classes=["envdeck-key-facts", NO_SEARCH])
         for name, value in facts.items():
             item = nodes.paragraph("", "", nodes.strong(name, name), nodes.Text(f": {value}"))
             items += nodes.list_item("", item)
@@ -199,8 +205,9 @@ def not_run(key: str) -> nodes.paragraph:
 class RenderEnvchecks(SphinxPostTransform):
     """Replace envcheck placeholders with their results, as standard nodes."""
 
-    # Before references are resolved (priority 10): the report links to each envcheck.
-    default_priority = 5
+    # Last: the blocks need no other post-transform, and a course with a thousand
+    # envchecks would otherwise make each of them walk a thousand facts tables.
+    default_priority = 900
 
     def run(self, **kwargs: Any) -> None:
         self.data = get_data(self.env)
@@ -216,8 +223,6 @@ class RenderEnvchecks(SphinxPostTransform):
             rendered["ids"] = list(node["ids"])
             rendered.source, rendered.line = node.source, node.line
             node.replace_self(rendered)
-        for report in list(self.document.findall(envcheck_report_node)):
-            report.replace_self(self.report(report))
 
     def render(
         self, key: str, *, title: str, show: str, expect: str | None, card: bool
@@ -230,7 +235,18 @@ class RenderEnvchecks(SphinxPostTransform):
         make = check_card if card else check_block
         return make(result, title=title or result.title, show=show, expect=expect, when=when)
 
-    # --- envcheck-report ---
+
+class RenderEnvcheckReports(RenderEnvchecks):
+    """Replace ``envcheck-report`` placeholders with cards and a table."""
+
+    # Before references are resolved (priority 10): the table links to each envcheck.
+    default_priority = 5
+
+    def run(self, **kwargs: Any) -> None:
+        self.data = get_data(self.env)
+        self.slide = bool(self.config.slide)
+        for report in list(self.document.findall(envcheck_report_node)):
+            report.replace_self(self.report(report))
 
     def report(self, node: envcheck_report_node) -> list[nodes.Node]:
         cards = [
@@ -255,7 +271,7 @@ class RenderEnvchecks(SphinxPostTransform):
         uses = [use for use in self.data.all_uses() if not use.in_report]
         if not uses:
             return paragraph("No page shows an envcheck.", "envdeck-report-empty")
-        table = nodes.table(classes=["envdeck-report-table"])
+        table = nodes.table(classes=["envdeck-report-table", NO_SEARCH])
         group = nodes.tgroup(cols=3)
         table += group
         for width in (45, 35, 20):
