@@ -477,7 +477,7 @@ def _relocate(scratch: Path, tool: str) -> Outcome:
     )
     module = run([str(python), "-m", DEMO])
     facts["python -m after the move"] = (
-        f"works (`{bin_name}/python -m {DEMO}`)"
+        f"works ({bin_name}/python -m {DEMO})"
         if module.ok
         else f"fails: {show(_first_line(module.output))}"
     )
@@ -490,7 +490,7 @@ def _relocate(scratch: Path, tool: str) -> Outcome:
     if script_broke:
         summary = (
             "moving a venv breaks its console scripts (their first line names the old "
-            "python); its python still starts and `python -m` works: recreate, don't move"
+            "python); its python still starts and python -m works: recreate, don't move"
         )
     else:
         summary = f"this venv ({how}) survived the move: its scripts do not name a fixed path"
