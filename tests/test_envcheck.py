@@ -353,3 +353,32 @@ def test_titles_and_summaries_are_searchable_but_measured_facts_are_not(build):
     headers = [th.get_text(strip=True) for th in built.html().select("table.envdeck-facts th")]
     assert headers == ["Fact", "Value"]
     assert "fact" not in terms and "valu" not in terms
+
+
+def test_pages_show_no_user_home_or_host_names(build, tmp_path, monkeypatch):
+    import socket
+
+    user = "envdeck-secret-user"
+    home = tmp_path / "home" / user
+    project = home / "workshop"
+    project.mkdir(parents=True)
+    (project / "pyproject.toml").write_text('[project]\nname = "w"\nversion = "1"\n', "utf8")
+    subprocess.run(["git", "init", "-q", str(project)], check=False, capture_output=True)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("USER", user)
+    monkeypatch.setenv("LOGNAME", user)
+    names = ["python", "venv", "gitignore", "lockfile", "packages"]
+    blocks = [envcheck(name, f":project: {project}", ":show: details") for name in names]
+    built = build({"index.md": page(*blocks, "```{envcheck-report}\n```\n")})
+    assert len(built.html().select("div.envdeck-check")) == len(names)
+    # the project's path is shown, from the home directory on
+    assert "~/workshop" in built.html().select_one("div.body").get_text()
+    host = socket.gethostname()
+    for path in built.outdir.rglob("*"):
+        # (_sources/ has the page's own source, which names the project directory)
+        if path.suffix in {".html", ".js"}:
+            text = path.read_text("utf8", errors="replace")
+            assert user not in text, path
+            assert str(home) not in text, path
+            if len(host) > 4:
+                assert host not in text, path
