@@ -194,7 +194,7 @@ def check_card(
     return card
 
 
-def not_run(key: str) -> nodes.paragraph:
+def not_run() -> nodes.paragraph:
     # Only reachable if the cache lost a result after reading; the next build re-runs it.
     return paragraph("This check has no result in this build.", "envdeck-check-missing")
 
@@ -229,7 +229,7 @@ class RenderEnvchecks(SphinxPostTransform):
     ) -> nodes.Element:
         cached = self.data.results.get(key)
         if cached is None:
-            return not_run(key)
+            return not_run()
         result = cached.check_result
         when = stamp(cached) if self.config.envdeck_timestamps else None
         make = check_card if card else check_block
