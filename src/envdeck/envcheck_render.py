@@ -43,7 +43,7 @@ GRID_ROW_CLASSES = [
     *("sd-g-2", "sd-g-xs-2", "sd-g-sm-2", "sd-g-md-2", "sd-g-lg-2"),
 ]
 
-#: Sphinx leaves nodes of this class out of the search index.  Measured facts are
+#: Sphinx (8.2 and later) leaves nodes of this class out of the search index.  Facts are
 #: paths, versions and tags of the build machine, repeated on every page that shows
 #: the check: noise in search results, and most of the words to index in a course
 #: with many checks.  Titles and summaries stay searchable.
