@@ -2,8 +2,8 @@
 
 ``envdeck check [NAME ...] [--project DIR] [--json] [--timeout S]`` runs the
 environment checks outside Sphinx, the same ones the ``envcheck`` directive runs.
-Exit status: 0 when no check failed, 1 when one failed or could not run
-(``fail`` or ``error``), 2 for a usage error (an unknown check or option).
+Exit status: 1 when a check fails, 0 otherwise, 2 for a usage error (an unknown
+check or option). ``--strict`` also counts ``warn`` and ``error`` as failures.
 """
 
 from __future__ import annotations
@@ -55,8 +55,8 @@ def add_check_parser(subparsers: Any) -> argparse.ArgumentParser:
         help="run environment checks and print what they measured",
         description=(
             "Run envdeck's environment checks (all of them, or those named) against this "
-            "interpreter and a project directory. Exit status: 0 when none failed, 1 when "
-            "one failed or could not run, 2 for an unknown check or option."
+            "interpreter and a project directory. Exit status: 1 when a check fails, 0 "
+            "otherwise, 2 for an unknown check or option."
         ),
     )
     parser.add_argument("names", nargs="*", metavar="NAME", help="checks to run (default: all)")
@@ -98,6 +98,11 @@ def add_check_parser(subparsers: Any) -> argparse.ArgumentParser:
         action="count",
         default=0,
         help="also print each check's facts (-vv: and its details)",
+    )
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="exit 1 also when a check warns or could not run (warn, error)",
     )
     parser.add_argument("--list", action="store_true", help="list the checks and their options")
     parser.set_defaults(func=run_checks)
@@ -200,7 +205,8 @@ def run_checks(args: argparse.Namespace, out: TextIO | None = None) -> int:
         out.write("\n")
     else:
         print_table(results, out, verbose=args.verbose, elapsed=elapsed)
-    bad = any(result.status in (Status.FAIL, Status.ERROR) for result in results)
+    failing = {Status.FAIL, Status.WARN, Status.ERROR} if args.strict else {Status.FAIL}
+    bad = any(result.status in failing for result in results)
     return FAILED if bad else OK
 
 
