@@ -83,12 +83,12 @@ def test_a_check_out_of_time_is_an_error_that_exits_0_unless_strict() -> None:
 
 
 def test_strict_counts_a_warning(tmp_path: Path) -> None:
-    # A pyproject.toml without uv.lock: the lockfile check warns, it does not fail.
-    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\nversion = "0"\n')
-    plain = envdeck("check", "lockfile", "--project", str(tmp_path))
-    assert plain.stdout.splitlines()[1].split()[:2] == ["warn", "lockfile"], plain.stdout
+    # A stale activation (VIRTUAL_ENV names another environment): venv warns, not fails.
+    stale = {"VIRTUAL_ENV": str(tmp_path / "elsewhere")}
+    plain = envdeck("check", "venv", env=stale)
+    assert plain.stdout.splitlines()[1].split()[:2] == ["warn", "venv"], plain.stdout
     assert plain.returncode == 0
-    assert envdeck("check", "lockfile", "--strict", "--project", str(tmp_path)).returncode == 1
+    assert envdeck("check", "venv", "--strict", env=stale).returncode == 1
 
 
 def test_unknown_check_exits_2_with_the_valid_names() -> None:
