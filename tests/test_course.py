@@ -146,7 +146,12 @@ def test_handout_states_the_corrected_facts(builds: dict[str, CourseBuild]) -> N
         "sets VIRTUAL_ENV, changes the prompt",
         "symlink to (on Windows, a copy of, or a launcher for) a base interpreter",
         "needs a glibc at least as new as 2.X",
-        "pip wheels can ship the CUDA runtime and toolkit libraries",
+        "pip wheels can ship the CUDA runtime, its math libraries such as cuBLAS, and cuDNN",
+        "a driver that supports their CUDA major version",
+        "only pip itself (and, before Python 3.12, setuptools and wheel) is left out",
+        "use `uv pip freeze` there",
+        "every wheel and source distribution it downloads",
+        "a patch upgrade in place (3.12.3 to 3.12.4) does not",
     ]:
         assert "".join(fact.replace("`", "").split()) in text, fact
 
@@ -181,7 +186,16 @@ def test_check_your_setup_explains_every_check(builds: dict[str, CourseBuild]) -
     headings = {h.get_text().rstrip("¶ ").strip() for h in soup.select("h3")}
     assert set(check_names()) <= headings
     assert "uv run envdeck check" in soup.get_text()
-    assert soup.select(".envdeck-report-table"), "the live report of this build"
+    # This build's result of each check, under its own name; nothing from other pages
+    # (the authoring demo's expected FAIL, the lesson's second `venv`).
+    live = section(soup, "what-the-checks-found-on-the-machine-that-built-this-page")
+    titles = [
+        block.select_one(".admonition-title").get_text().split(maxsplit=1)[1]
+        for block in live.select(".envdeck-check")
+    ]
+    assert titles == list(check_names())
+    assert not soup.select(".envdeck-report-table")
+    assert "FAIL" not in {b.get_text() for b in live.select(".envdeck-badge")}
 
 
 def test_configuration_reference_lists_the_code(builds: dict[str, CourseBuild]) -> None:
@@ -262,6 +276,8 @@ def test_handout_prints_without_navigation_and_unsplit_blocks(
             check: style('.envdeck-check').breakInside,
             card: style('.sd-card').breakInside,
             body: style('div.bodywrapper').marginLeft,
+            h5: parseFloat(style('h5').fontSize),
+            text: parseFloat(style('div.body p').fontSize),
         };
     }"""
     with sync_playwright() as p:
@@ -280,6 +296,8 @@ def test_handout_prints_without_navigation_and_unsplit_blocks(
     assert printed["sidebar"] == "none" and printed["footer"] == "none"
     assert printed["check"] == "avoid" and printed["card"] == "avoid"
     assert printed["body"] == "0px"
+    # The authoring pages' headings nested down to h5 still stand out from the text.
+    assert printed["h5"] > printed["text"]
 
 
 @pytest.mark.skipif(not shutil.which("chromium"), reason="needs Debian's chromium")

@@ -123,8 +123,8 @@ OPTIONS: list[Option] = [
         "auto",
         choice("auto", "all", "none"),
         "Which source files go through Jinja: ``auto`` (those that use ``slide``, "
-        "``prose`` or a context variable, or opt in with ``envdeck: template`` "
-        "front matter), ``all``, or ``none``.",
+        "``prose`` or a context variable, or opt in with a ``{% raw %}`` block), "
+        "``all``, or ``none``.",
         types=(str,),
     ),
     # --- slides ------------------------------------------------------------
