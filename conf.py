@@ -4,7 +4,7 @@ Build the deck:     uv run sphinx-build -D slide=1 -c . content _build/slides
 Build the handout:  uv run sphinx-build -c . content _build/handout
 """
 
-project = "Python Environments: Lifecycle & Constraints"
+project = "Python Environments Workshop"
 author = "envdeck"
 copyright = "2026, envdeck contributors"
 
