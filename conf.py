@@ -7,6 +7,7 @@ Build the handout:  uv run sphinx-build -c . content _build/handout
 project = "Python Environments Workshop"
 author = "envdeck"
 copyright = "2026, envdeck contributors"
+html_title = project  # not "… documentation": this is a course
 
 extensions = ["envdeck"]
 

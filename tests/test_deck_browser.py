@@ -38,6 +38,9 @@ LAUNCH_FLAGS = [
 
 NOTE = "Ask who has moved a venv and watched it break."
 
+#: A line of 200 characters that ends in a word the test looks for.
+LONG_LINE = "print(" + ", ".join(f"'word{i:03d}'" for i in range(16)) + ", 'the_end_of_line')"
+
 FEATURES = f"""\
 # Deck features
 
@@ -76,6 +79,12 @@ A vertical slide.
 `pip install -r requirements.txt`
 :::
 ::::
+
+## Long code
+
+```python
+{LONG_LINE}
+```
 """
 
 
@@ -212,7 +221,7 @@ def test_arrow_keys_move_between_slides(page, deck, requests, shots):
     assert indices(page) == (1, 0)
     go(page, "ArrowLeft")
     assert indices(page) == (0, 0)
-    assert page.evaluate("Reveal.getTotalSlides()") == 6
+    assert page.evaluate("Reveal.getTotalSlides()") == 7
     assert_local(requests, deck)
 
 
@@ -314,6 +323,23 @@ def test_tabs_and_badges_work_on_a_slide(page, deck, shots):
     pip.click()
     assert page.locator(".sd-tab-content code", has_text="pip install").is_visible()
     assert not page.locator(".sd-tab-content code", has_text="uv sync").is_visible()
+
+
+def test_a_long_code_line_wraps_inside_the_slide(page, deck, shots):
+    open_deck(page, f"{deck}/index.html#/5")
+    assert "Long code" in page.evaluate("Reveal.getCurrentSlide().textContent")
+    page.screenshot(path=shots / "deck-5-long-code.png")
+    slide = page.locator(".reveal .slides section.present:not(.stack)")
+    pre = slide.locator("div.highlight pre")
+    sizes = pre.evaluate("el => ({scroll: el.scrollWidth, client: el.clientWidth})")
+    assert sizes["scroll"] <= sizes["client"], f"the code is cut off sideways: {sizes}"
+    assert inside(pre.bounding_box(), box(page, ".reveal .slides section.present:not(.stack)"))
+    assert inside(pre.bounding_box(), box(page, ".reveal .slides"))
+    # Wrapped, not shrunk to nothing: the end of the line is on the slide, readable.
+    end = pre.locator("span", has_text="the_end_of_line")
+    assert inside(end.bounding_box(), box(page, ".reveal .slides"))
+    text_px = pre.evaluate("el => parseFloat(getComputedStyle(el).fontSize)")
+    assert text_px * page.evaluate("Reveal.getScale()") >= 12
 
 
 def test_walking_the_whole_deck_stays_on_the_machine(page, deck, requests):

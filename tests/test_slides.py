@@ -106,6 +106,71 @@ def test_prose_keeps_thematic_break_as_a_rule(build):
     assert built.html().select_one("hr")
 
 
+BREAKS_IN_DIRECTIVES = """\
+# Title
+
+## Cards
+
+::::{grid} 2
+:::{grid-item-card} A
+card one
+
+---
+
+card two
+:::
+:::{grid-item-card} B
+card b
+:::
+::::
+
+## Note
+
+:::{note}
+note one
+
+---
+
+note two
+:::
+
+::::{tab-set}
+:::{tab-item} uv
+tab one
+
+---
+
+tab two
+:::
+::::
+
+---
+
+After the break.
+"""
+
+
+def test_thematic_break_inside_a_directive_is_a_rule_not_a_slide(build):
+    built = build({"index.md": BREAKS_IN_DIRECTIVES}, confoverrides={"slide": "1"})
+    soup = built.html()
+    # Only the `---` between the slide's blocks breaks a slide.
+    assert slide_tree(soup) == [["Title"], ["Cards A"], ["Note Note", "After the"]]
+    for selector, first, second in [
+        ("div.sd-card", "card one", "card two"),
+        ("div.admonition.note", "note one", "note two"),
+        ("div.sd-tab-content", "tab one", "tab two"),
+    ]:
+        box = soup.select_one(f"div.slides {selector}")
+        assert box.select_one("hr"), selector
+        text = box.get_text(" ", strip=True)
+        assert first in text and second in text, (selector, text)
+    # The deck is whole: all 3 stacks and 4 slides are inside div.slides.
+    slides = soup.select_one("div.reveal > div.slides")
+    assert len(soup.find_all("section")) == len(slides.find_all("section")) == 7
+    # docutils itself may say a transition belongs between sections; envdeck says nothing.
+    assert all("Transition must be child" in line for line in built.warning_lines())
+
+
 def test_revealjs_break_directive_works_under_the_html_name(build):
     # sphinx-revealjs registers a deck handler for this node under `revealjs`
     # only; the html-named deck must use it (and not the html "skip" handler).

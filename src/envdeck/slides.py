@@ -14,7 +14,8 @@ What the subclass changes, and why:
   highlight.js plugin), math is written as MathML at build time (not MathJax from
   a CDN), and only the reveal.js files the deck uses are copied, theme fonts that
   reveal.js would fetch from Google Fonts are left out;
-* a MyST ``---`` (a docutils transition) breaks the slide without a heading;
+* a MyST ``---`` (a docutils transition) between a slide's blocks breaks the slide
+  without a heading; inside a directive it stays a rule;
 * ``envdeck-deck.js`` scales down slides taller than the frame.
 
 Everything envdeck takes from sphinx-revealjs's internals is listed in
@@ -210,7 +211,10 @@ class DeckTranslator(RevealjsSlideTranslator):
     depart_literal_block = HTML5Translator.depart_literal_block
 
     def visit_transition(self, node: nodes.transition) -> None:
-        if self.section_level < 1:
+        # Only a `---` between a slide's blocks breaks it: inside a card, an
+        # admonition or a tab, closing the <section> would close the directive's
+        # <div>s and the deck's div.slides with it.  There it stays a rule.
+        if self.section_level < 1 or not isinstance(node.parent, (nodes.section, nodes.document)):
             super().visit_transition(node)
             return
         # End this slide and go on in a new one, below it (like `revealjs-break`).
