@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 from test_checks_support import (
     _no_outside_project_environment,  # noqa: F401
+    install,
     make_venv,
+    make_wheel,
 )
 
 from envdeck.checks import CheckContext, Redactor, Status, run_check
@@ -50,10 +52,16 @@ def kernel(directory: Path, name: str, argv: list[str], display: str = "", lang:
 LAUNCH = ["-m", "ipykernel_launcher", "-f", "{connection_file}"]
 
 
-def test_no_kernels_skips(jupyter: dict[str, Path]) -> None:
+def test_no_kernels_warns(jupyter: dict[str, Path]) -> None:
+    make_venv(jupyter["project"] / ".venv")
     result = run_check("jupyter", CheckContext(project=jupyter["project"]))
-    assert result.status is Status.SKIP
-    assert result.summary == "no Jupyter kernels are registered"
+    assert result.status is Status.WARN
+    assert result.summary == (
+        "no Jupyter kernel is registered, so none runs this venv; register one with "
+        "`python -m ipykernel install --user --name course`"
+    )
+    assert result.facts["kernels"] == "0"
+    assert result.facts["running this venv"] == "none"
 
 
 def test_kernel_running_this_venv_passes(jupyter: dict[str, Path]) -> None:
@@ -97,18 +105,70 @@ def test_kernel_whose_python_is_gone_warns(jupyter: dict[str, Path], tmp_path: P
     assert result.facts["kernel old"].endswith("missing (the interpreter is gone)")
 
 
-def test_relative_python_is_looked_up_on_path(
+def test_relative_interpreter_is_looked_up_on_path(
     jupyter: dict[str, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("PATH", str(Path(sys.executable).parent))
-    kernel(jupyter["data"], "python3", ["python", *LAUNCH], "Python 3 (ipykernel)")
+    bin_dir = make_venv(jupyter["project"] / ".venv").parent
+    (bin_dir / "course-python").symlink_to("python")
+    monkeypatch.setenv("PATH", str(bin_dir))
+    kernel(jupyter["data"], "course", ["course-python", *LAUNCH], "Course")
     result = run_check("jupyter", CheckContext(project=jupyter["project"]))
-    assert result.facts["kernel python3"].endswith(
-        "this venv (python found on PATH: changes with the active env)"
+    assert result.facts["kernel course"].endswith(
+        "this venv (course-python found on PATH: changes with the active env)"
     )
     monkeypatch.setenv("PATH", str(jupyter["home"]))
     result = run_check("jupyter", CheckContext(project=jupyter["project"]))
-    assert result.facts["kernel python3"].endswith("missing (python is not on PATH)")
+    assert result.facts["kernel course"].endswith("missing (course-python is not on PATH)")
+
+
+def test_python_kernel_runs_jupyters_own_python_not_the_one_on_path(
+    jupyter: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A kernel.json as `ipykernel install` writes it outside a venv: argv[0] is "python",
+    # which jupyter_client replaces with the server's sys.executable, whatever PATH says.
+    own = make_venv(jupyter["project"] / ".venv")
+    monkeypatch.setenv("PATH", str(own.parent))  # this venv's python is first on PATH
+    kernel(jupyter["data"], "python3", ["python", *LAUNCH], "Python 3 (ipykernel)")
+    result = run_check("jupyter", CheckContext(project=jupyter["project"]))
+    assert result.status is Status.WARN, result.summary
+    assert result.facts["running this venv"] == "none"
+    assert result.facts["Jupyter in this venv"] == "no"
+    assert result.facts["kernel python3"] == (
+        "Python 3 (ipykernel): python, the Python Jupyter itself runs in (Jupyter starts "
+        "python with its own interpreter; Jupyter is not installed in this venv)"
+    )
+    assert result.summary.startswith(
+        "none of 1 kernel runs this venv (python3 starts the Python Jupyter itself runs in, "
+        "and Jupyter is not installed in this venv): notebooks will not see its packages"
+    )
+
+
+def test_python_kernel_runs_this_venv_when_jupyter_is_installed_in_it(
+    jupyter: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # ipykernel's wheel ships share/jupyter/kernels/python3 (argv "python") into the venv;
+    # with jupyter_client there, a Jupyter started from the venv runs the venv's Python.
+    own = make_venv(jupyter["project"] / ".venv")
+    spec = {"argv": ["python", *LAUNCH], "display_name": "Python 3", "language": "python"}
+    data = "ipykernel-7.0.data/data/share/jupyter/kernels/python3/kernel.json"
+    wheels = tmp_path / "wheels"
+    install(own, make_wheel(wheels, "ipykernel", "7.0",
+                            extra_files={data: json.dumps(spec).encode()}))  # fmt: skip
+    result = run_check("jupyter", CheckContext(project=jupyter["project"]))
+    assert result.status is Status.WARN  # ipykernel alone does not bring Jupyter
+    assert result.facts["kernel python3"].startswith("Python 3: python, the Python Jupyter")
+    install(own, make_wheel(wheels, "jupyter_client", "8.6.0"))
+    result = run_check("jupyter", CheckContext(project=jupyter["project"]))
+    assert result.status is Status.PASS, result.summary
+    assert result.facts["Jupyter in this venv"] == "yes"
+    assert result.facts["running this venv"] == "python3"
+    assert "Jupyter is installed in this venv" in result.facts["kernel python3"]
+    # python3.X is replaced only when Jupyter runs Python 3.X; else PATH decides.
+    other = f"python3.{sys.version_info[1] + 1}"
+    monkeypatch.setenv("PATH", str(tmp_path / "nothing-here"))
+    kernel(jupyter["data"], "pinned", [other, *LAUNCH])
+    result = run_check("jupyter", CheckContext(project=jupyter["project"]))
+    assert result.facts["kernel pinned"].endswith(f"missing ({other} is not on PATH)")
 
 
 def test_jupyter_path_comes_first(jupyter: dict[str, Path], tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import sys
 from collections.abc import Mapping
@@ -11,9 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .base import CheckContext, CheckSkipped, Outcome, Status, check
-from .locking import project_environment
-from .tools import in_venv, plural, shorten
+from .base import CheckContext, Outcome, Status, check
+from .locking import Environment, project_environment
+from .tools import distributions, in_venv, normalize, plural, read_pyvenv_cfg, shorten
 
 #: kernels listed by name in the facts; the rest are counted
 MAX_LISTED = 8
@@ -106,9 +107,40 @@ class Kernel:
     language: str
     #: the interpreter it starts, resolved on PATH when relative; "" if none
     interpreter: str
-    #: "this", "other venv", "base", "missing", "not python", "unreadable"
+    #: "this", "other venv", "base", "jupyter", "missing", "not python", "unreadable"
     runs: str
     detail: str = ""
+
+
+#: argv[0] that jupyter_client (6 and later) replaces with the Jupyter server's own
+#: ``sys.executable`` (``python3.X`` only when the server runs Python 3.X): such a
+#: kernel runs whatever Python Jupyter runs in, not the ``python`` on PATH.
+_JUPYTERS_PYTHON = re.compile(r"python(?:3(?:\.(\d+))?)?")
+
+
+@dataclass(frozen=True)
+class Target:
+    """The venv a kernel should run, and what Jupyter started from it would do."""
+
+    prefix: Path
+    #: (major, minor) of its Python, if known
+    version: tuple[int, int] | None
+    #: jupyter_client is installed in it: a Jupyter started from it runs its Python
+    has_jupyter: bool
+
+
+def target_of(env: Environment) -> Target:
+    """Which Python ``env`` has, and whether Jupyter is installed in it."""
+    version: tuple[int, int] | None = None
+    if Path(sys.prefix) == env.prefix:
+        version = sys.version_info[:2]
+    else:
+        cfg = read_pyvenv_cfg(env.prefix)
+        found = re.match(r"(\d+)\.(\d+)", cfg.get("version_info") or cfg.get("version") or "")
+        if found:
+            version = (int(found[1]), int(found[2]))
+    names = {normalize(d.metadata["Name"]) for d in distributions(list(env.site_dirs))}
+    return Target(env.prefix, version, "jupyter-client" in names)
 
 
 def _env_of(interpreter: Path) -> Path:
@@ -127,7 +159,7 @@ def _same(a: Path, b: Path) -> bool:
         return os.path.abspath(a) == os.path.abspath(b)
 
 
-def read_kernel(name: str, directory: Path, target: Path) -> Kernel:
+def read_kernel(name: str, directory: Path, target: Target) -> Kernel:
     try:
         spec = json.loads((directory / "kernel.json").read_text("utf8"))
         argv = [str(a) for a in spec["argv"]]
@@ -141,6 +173,21 @@ def read_kernel(name: str, directory: Path, target: Path) -> Kernel:
     is_python = language.lower() == "python" or any("ipykernel" in a for a in argv)
     if not is_python:
         return Kernel(name, display, language, program, "not python")
+    jupyters = _JUPYTERS_PYTHON.fullmatch(program)
+    if jupyters:
+        minor = jupyters.group(1)
+        if target.has_jupyter and (
+            minor is None or (target.version is not None and int(minor) == target.version[1])
+        ):
+            return Kernel(name, display, language, program, "this",
+                          f"{program} is the Python Jupyter runs in, and Jupyter is installed "
+                          "in this venv: started from it, Jupyter runs this venv")  # fmt: skip
+        if not target.has_jupyter:
+            also = f" if it runs Python 3.{minor}, else {program} on PATH" if minor else ""
+            return Kernel(name, display, language, program, "jupyter",
+                          f"Jupyter starts {program} with its own interpreter{also}; Jupyter "
+                          "is not installed in this venv")  # fmt: skip
+        # Jupyter from this venv runs another Python 3.X: it looks the name up on PATH.
     how = ""
     if not os.path.isabs(program):
         found = shutil.which(program)
@@ -152,7 +199,7 @@ def read_kernel(name: str, directory: Path, target: Path) -> Kernel:
     if not interpreter.exists():
         return Kernel(name, display, language, program, "missing", "the interpreter is gone")
     env = _env_of(interpreter)
-    if _same(env, target):
+    if _same(env, target.prefix):
         return Kernel(name, display, language, program, "this", how)
     if (env / "pyvenv.cfg").is_file():
         return Kernel(name, display, language, program, "other venv", f"{env}{how}")
@@ -163,6 +210,7 @@ _RUNS = {
     "this": "this venv",
     "other venv": "another venv",
     "base": "a Python outside any venv",
+    "jupyter": "the Python Jupyter itself runs in",
     "missing": "missing",
     "not python": "not Python",
     "unreadable": "unreadable",
@@ -172,23 +220,25 @@ _RUNS = {
 @check(
     "jupyter",
     "Jupyter kernels",
-    depends_on=("project", "kernels", "env:jupyter", "interpreter"),
+    depends_on=("project", "kernels", "env:jupyter", "interpreter", "distributions"),
     key_facts=("kernels", "running this venv"),
 )
 def jupyter_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
     """The registered Jupyter kernelspecs (found by ``jupyter_client`` when it is
     installed, else in the standard kernel directories: ``JUPYTER_PATH``, the user's,
     the environment's, the system's), the interpreter each starts, and whether one
-    starts this venv (the project's ``.venv``, else the running environment). Warns
-    when none does, or a kernel's interpreter is gone; skips when no kernel is
-    registered."""
+    starts this venv (the project's ``.venv``, else the running environment). A kernel
+    whose ``argv`` starts with ``python`` or ``python3`` runs the Python that Jupyter
+    itself runs in (jupyter_client 6 and later), so it counts only when Jupyter is
+    installed in this venv. Warns when no kernel runs this venv (none registered, or
+    all run another Python) or a kernel's interpreter is gone."""
     env = project_environment(ctx.project)
+    target = target_of(env)
     found, how = find_kernels(env.prefix)
-    if not found:
-        raise CheckSkipped("no Jupyter kernels are registered")
-    kernels = [read_kernel(name, path, env.prefix) for name, path in sorted(found.items())]
+    kernels = [read_kernel(name, path, target) for name, path in sorted(found.items())]
     facts: dict[str, str] = {
         "venv": f"{env.prefix} ({env.label})",
+        "Jupyter in this venv": "yes" if target.has_jupyter else "no",
         "found with": how,
         "kernels": str(len(kernels)),
     }
@@ -202,6 +252,14 @@ def jupyter_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
     if len(kernels) > MAX_LISTED:
         facts["more kernels"] = str(len(kernels) - MAX_LISTED)
     details = "\n".join(f"{k.name}: {found[k.name]}" for k in kernels)
+    name = env.prefix.parent.name if env.prefix.name == ".venv" else env.prefix.name
+    register = f"register one with `python -m ipykernel install --user --name {name}`"
+    if not kernels:
+        return Outcome(
+            Status.WARN,
+            f"no Jupyter kernel is registered, so none runs this venv; {register}",
+            facts,
+        )
     missing = [k.name for k in kernels if k.runs == "missing"]
     stale = (
         f"; {plural(len(missing), 'kernel')} {'starts' if len(missing) == 1 else 'start'} "
@@ -210,12 +268,17 @@ def jupyter_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
         else ""
     )
     if not mine:
-        name = env.prefix.parent.name if env.prefix.name == ".venv" else env.prefix.name
+        jupyters = [k.name for k in kernels if k.runs == "jupyter"]
+        why = (
+            f" ({shorten(jupyters, 2)} {'starts' if len(jupyters) == 1 else 'start'} the "
+            "Python Jupyter itself runs in, and Jupyter is not installed in this venv)"
+            if jupyters
+            else ""
+        )
         return Outcome(
             Status.WARN,
-            f"none of {plural(len(kernels), 'kernel')} runs this venv: notebooks will not see "
-            f"its packages; register it with `python -m ipykernel install --user --name "
-            f"{name}`{stale}",
+            f"none of {plural(len(kernels), 'kernel')} runs this venv{why}: notebooks will "
+            f"not see its packages; {register}{stale}",
             facts,
             details,
         )
