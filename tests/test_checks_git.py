@@ -12,7 +12,7 @@ from test_checks_support import (
     make_venv,
 )
 
-from envdeck.checks import CheckContext, Redactor, Status, run_check
+from envdeck.checks import CheckContext, Redactor, Status, fingerprint, run_check
 
 
 @pytest.fixture
@@ -111,6 +111,38 @@ def test_project_in_a_subdirectory_of_the_repository(repo: Path) -> None:
     result = run_check("gitignore", CheckContext(project=sub))
     assert result.facts["ignored"].startswith("yes, by courses/python/.venv/.gitignore:1 (*)")
     assert "uv writes one" in result.facts["ignored"]
+
+
+def test_every_ignore_file_counts_in_the_fingerprint(repo: Path) -> None:
+    # A cached result must be re-run when any file with rules for the path changes:
+    # each change below flips the check's real result, and must change the fingerprint.
+    sub = repo / "courses" / "python"
+    sub.mkdir(parents=True)
+    _venv_dir(sub)
+    ctx = CheckContext(project=sub)
+
+    def state() -> tuple[str, str]:
+        return fingerprint("gitignore", ctx), run_check("gitignore", ctx).facts["ignored"]
+
+    seen = [state()]
+    assert seen[-1][1] == "no"
+    (repo / ".gitignore").write_text(".venv/\n")  # the repository's, above the project
+    seen.append(state())
+    assert seen[-1][1] == "yes, by .gitignore:1 (.venv/)"
+    (repo / ".gitignore").write_text("")
+    (repo / ".git" / "info" / "exclude").write_text("courses/python/.venv/\n")
+    seen.append(state())
+    assert seen[-1][1].startswith("yes, by .git/info/exclude:1")
+    (repo / ".git" / "info" / "exclude").write_text("")
+    excludes = repo.parent / "global-ignore"
+    excludes.write_text("")
+    git("config", "core.excludesFile", str(excludes), cwd=repo)
+    seen.append(state())
+    assert seen[-1][1] == "no"
+    excludes.write_text(".venv\n")  # only the file changes, not the config naming it
+    seen.append(state())
+    assert "global-ignore:1 (.venv)" in seen[-1][1], seen[-1][1]
+    assert len({print_ for print_, _ in seen}) == len(seen)
 
 
 def test_outside_a_repository_skips(tmp_path: Path) -> None:

@@ -96,36 +96,68 @@ def _tool(*tools: str) -> Describe:
     return describe
 
 
-def _git_dir(project: Path) -> Path | None:
+def _git_dir(project: Path) -> tuple[Path, Path] | None:
+    """(the work tree's top, its git directory) of the repository holding ``project``."""
     for directory in (project.resolve(), *project.resolve().parents):
         dot_git = directory / ".git"
         if dot_git.is_dir():
-            return dot_git
+            return directory, dot_git
         if dot_git.is_file():  # a worktree or submodule: "gitdir: <path>"
             text = dot_git.read_text("utf8", errors="replace").strip()
             if text.startswith("gitdir:"):
-                return (directory / text[len("gitdir:") :].strip()).resolve()
+                return directory, (directory / text[len("gitdir:") :].strip()).resolve()
     return None
 
 
+def _excludes_files(configs: list[Path]) -> list[Path]:
+    """The ``core.excludesFile`` each git config file names (no subprocess: a cheap
+    reading of ``[core]`` sections; includes are not followed)."""
+    found: list[Path] = []
+    for config in configs:
+        try:
+            text = config.read_text("utf8", errors="replace")
+        except OSError:
+            continue
+        section = ""
+        for line in text.splitlines():
+            line = line.strip()
+            if line.startswith("["):
+                section = line.strip("[] ").split()[0].lower() if line.strip("[] ") else ""
+                continue
+            key, sep, value = line.partition("=")
+            if sep and section == "core" and key.strip().lower() == "excludesfile":
+                found.append(Path(value.strip().strip('"')).expanduser())
+    return found
+
+
 def git(project: Path, options: Mapping[str, str]) -> Any:
-    git_dir = _git_dir(project)
+    """Every file whose rules decide whether ``path`` is ignored: the .gitignore files
+    from the top of the work tree down to it, ``info/exclude``, ``core.excludesFile``
+    (or its default) and the config files that name it."""
+    found = _git_dir(project)
     config_home = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
-    parts: list[Any] = [
-        str(git_dir),
-        _hash(config_home / "git" / "ignore"),
-        _hash(Path.home() / ".gitconfig"),
-        _hash(config_home / "git" / "config"),
-    ]
-    if git_dir is not None:
-        parts += [
-            _stat(git_dir / "index"),
-            _hash(git_dir / "info" / "exclude"),
-            _hash(git_dir / "config"),
-        ]
-    ignored = Path(options.get("path", ".venv"))
-    parts.append(_hash(project / ignored / ".gitignore"))
-    parts.append((project / ignored).exists())
+    configs = [Path("/etc/gitconfig"), Path.home() / ".gitconfig", config_home / "git" / "config"]
+    if found is not None:
+        configs.append(found[1] / "config")
+    parts: list[Any] = [str(found[1]) if found else None]
+    parts += [_hash(config) for config in configs]
+    excludes = _excludes_files(configs) or [config_home / "git" / "ignore"]
+    parts += [[str(path), _hash(path)] for path in excludes]
+    ignored = project.resolve() / options.get("path", ".venv")
+    if found is not None:
+        top, git_dir = found
+        parts += [_stat(git_dir / "index"), _hash(git_dir / "info" / "exclude")]
+        # .gitignore of each directory from the top down to the ignored path itself
+        # (uv writes one inside .venv), the project's parents included.
+        directory = ignored
+        while True:
+            parts.append(_hash(directory / ".gitignore"))
+            if directory == top or directory.parent == directory:
+                break
+            directory = directory.parent
+    else:
+        parts.append(_hash(ignored / ".gitignore"))
+    parts.append(ignored.exists())
     return parts
 
 
