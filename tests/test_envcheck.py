@@ -228,6 +228,62 @@ def test_missing_project_directory_is_a_typed_warning(build):
     assert built.html().select_one("div.envdeck-check") is None
 
 
+# --- code in check text ------------------------------------------------------------
+
+UNLOCKED = '[project]\nname = "demo"\nversion = "0.1.0"\n'
+
+
+def unlocked_project(srcdir: Path) -> None:
+    # pyproject.toml without uv.lock: the summary says "run `uv lock`"
+    (srcdir / "proj").mkdir(parents=True)
+    (srcdir / "proj" / "pyproject.toml").write_text(UNLOCKED, "utf8")
+
+
+CODE_BLOCKS = (
+    envcheck("lockfile", ":project: proj", ":expect: fail", ":title: Is there a `uv.lock`?"),
+    envcheck("python", ":title: A lone ` stays"),
+    "```{envcheck-report} lockfile\n:project: proj\n```\n",
+)
+# (the report's card of the failing check would be a warning)
+QUIET = 'extensions = ["envdeck"]\nenvdeck_check_failures = "silent"\n'
+
+
+@pytest.mark.parametrize("slide", [False, True])
+def test_backticks_in_check_text_are_code_in_html(build, tmp_path, slide):
+    unlocked_project(tmp_path / "src")
+    built = build({"index.md": page(*CODE_BLOCKS)}, conf=QUIET, confoverrides={"slide": slide})
+    assert built.warnings == ""
+    html = built.html()
+    summaries = html.select(".envdeck-check-summary")
+    # the envcheck and the report's card
+    failing = [p for p in summaries if "no uv.lock" in p.get_text()]
+    assert len(failing) == 2
+    for summary in failing:
+        assert [code.get_text() for code in summary.select("code")] == ["uv lock"]
+        assert "`" not in summary.get_text()
+        assert "run uv lock and commit" in summary.get_text()
+    titles = html.select(".admonition-title, .sd-card-title")
+    assert any(t.select_one("code") and "`" not in t.get_text() for t in titles)
+    # a backtick without its pair stays as text
+    [lone] = [t for t in titles if "lone" in t.get_text()]
+    assert "A lone ` stays" in lone.get_text() and lone.select_one("code") is None
+    # the report's table shows the title's code too
+    cells = html.select("table.envdeck-report-table td")
+    assert any(cell.select_one("code") and "uv.lock" in cell.get_text() for cell in cells)
+    assert not any("`uv.lock`" in cell.get_text() for cell in cells)
+
+
+def test_backticks_in_check_text_are_code_in_text_output(build, tmp_path):
+    unlocked_project(tmp_path / "src")
+    built = build({"index.md": page(*CODE_BLOCKS)}, conf=QUIET, buildername="text")
+    assert built.warnings == ""
+    text = built.text("index.txt")
+    # the text builder quotes code
+    assert 'run "uv lock" and commit' in text
+    assert "`uv lock`" not in text and "`uv.lock`" not in text
+    assert "A lone ` stays" in text
+
+
 # --- failures ----------------------------------------------------------------------
 
 

@@ -14,6 +14,7 @@ the same environment give identical pages.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
@@ -73,6 +74,32 @@ def paragraph(text: str, *classes: str) -> nodes.paragraph:
     return nodes.paragraph(text, text, classes=list(classes))
 
 
+#: A `code` span, as checks write it for the terminal (``envdeck check``).
+CODE_SPAN = re.compile(r"`([^`\n]+)`")
+
+
+def check_text(text: str) -> list[nodes.Node]:
+    """A check's text (summary, title, fact) as nodes: each `span` a ``literal``.
+
+    Checks write Markdown-style backticks for the terminal; on a page they become
+    code in every builder.  A backtick without its pair stays as it is.
+    """
+    parts: list[nodes.Node] = []
+    start = 0
+    for match in CODE_SPAN.finditer(text):
+        if match.start() > start:
+            parts.append(nodes.Text(text[start : match.start()]))
+        parts.append(nodes.literal(match.group(1), match.group(1)))
+        start = match.end()
+    if start < len(text):
+        parts.append(nodes.Text(text[start:]))
+    return parts
+
+
+def check_paragraph(text: str, *classes: str) -> nodes.paragraph:
+    return nodes.paragraph(text, "", *check_text(text), classes=list(classes))
+
+
 def facts_table(facts: Mapping[str, str]) -> nodes.table:
     table = nodes.table(classes=["envdeck-facts", NO_SEARCH])
     group = nodes.tgroup(cols=2)
@@ -80,7 +107,8 @@ def facts_table(facts: Mapping[str, str]) -> nodes.table:
     group += nodes.colspec(colwidth=30)
     group += nodes.colspec(colwidth=70)
     group += nodes.thead("", _row("Fact", "Value"))
-    group += nodes.tbody("", *(_row(key, value) for key, value in facts.items()))
+    rows = (_row(key, check_paragraph(value)) for key, value in facts.items())
+    group += nodes.tbody("", *rows)
     return table
 
 
@@ -134,8 +162,8 @@ def check_block(
     """The handout's rendering: a titled block with a badge and a facts table."""
     status = result.status.value
     block = nodes.admonition("", classes=["envdeck-check", f"envdeck-check-{status}"])
-    block += nodes.title("", "", badge(status), nodes.Text(f" {title}"))
-    block += paragraph(result.summary, "envdeck-check-summary")
+    block += nodes.title("", "", badge(status), nodes.Text(" "), *check_text(title))
+    block += check_paragraph(result.summary, "envdeck-check-summary")
     note = expected_note(expect, status)
     if note is not None:
         block += note
@@ -175,9 +203,9 @@ def check_card(
     body = create_component("card-body", ["sd-card-body"])
     card += body
     heading = create_component("card-title", ["sd-card-title", "sd-font-weight-bold"])
-    heading += PassthroughTextElement("", "", badge(status), nodes.Text(f" {title}"))
+    heading += PassthroughTextElement("", "", badge(status), nodes.Text(" "), *check_text(title))
     body += heading
-    body += paragraph(result.summary, "sd-card-text", "envdeck-check-summary")
+    body += check_paragraph(result.summary, "sd-card-text", "envdeck-check-summary")
     note = expected_note(expect, status)
     if note is not None:
         note["classes"].insert(0, "sd-card-text")
@@ -186,7 +214,9 @@ def check_card(
     if facts:
         items = nodes.bullet_list(classes=["envdeck-key-facts", NO_SEARCH])
         for name, value in facts.items():
-            item = nodes.paragraph("", "", nodes.strong(name, name), nodes.Text(f": {value}"))
+            item = nodes.paragraph(
+                "", "", nodes.strong(name, name), nodes.Text(": "), *check_text(value)
+            )
             items += nodes.list_item("", item)
         body += items
     if when:
@@ -285,7 +315,7 @@ class RenderEnvcheckReports(RenderEnvchecks):
             title = use.title or (cached.result.get("title") if cached else "") or ""
             check = nodes.paragraph("", "", nodes.literal(use.request.name, use.request.name))
             if title:
-                check += nodes.Text(f" {title}")
+                check += [nodes.Text(" "), *check_text(title)]
             state = nodes.paragraph("", "", badge(status))
             if use.expect is not None and use.expect == status:
                 state += nodes.Text(" (expected)")
