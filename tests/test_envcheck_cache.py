@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -260,3 +261,42 @@ def test_every_check_kind_renders_in_a_build(build):
     blocks = built.html().select("div.envdeck-check")
     assert len(blocks) == len(names)
     assert "Traceback" not in built.warnings
+
+
+FAILING = envcheck("packages", ":packages: envdeck-surely-not-installed")
+
+
+@pytest.mark.parametrize("flags", [["-W"], ["-D", "envdeck_check_failures=error"]])
+def test_a_cached_failure_fails_a_rebuild_with_nothing_changed(tmp_path, flags):
+    (tmp_path / "conf.py").write_text('extensions = ["envdeck"]\n', "utf8")
+    (tmp_path / "index.md").write_text(page("Home", "Intro.\n", FAILING), "utf8")
+    command = [sys.executable, "-m", "sphinx", *flags, "-b", "html", ".", "_build"]
+
+    def sphinx_build() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=120)
+
+    first, again = sphinx_build(), sphinx_build()
+    assert first.returncode == 1, first.stderr
+    # nothing was read or run: the failure comes from the cache, and still fails the build
+    assert "0 added, 0 changed, 0 removed" in again.stdout
+    assert "envdeck: no check ran; 1 cached; 1 fail (cached)" in again.stdout
+    assert again.returncode == 1, again.stdout + again.stderr
+    [line] = [line for line in again.stderr.splitlines() if "envcheck 'packages'" in line]
+    assert re.search(r"index\.md:5: (WARNING|ERROR): envcheck 'packages' failed", line)
+    assert line.endswith("[envdeck.check]")
+    assert "Traceback" not in again.stderr
+
+
+def test_a_cached_failure_is_reported_at_its_directive_on_every_build(build, ran):
+    first = build({"index.md": INDEX, "a.md": page("A", FAILING), "b.md": page("B", "Text.\n")})
+    [warning] = [line for line in first.warning_lines() if "[envdeck.check]" in line]
+    assert re.search(r"a\.md:3: WARNING: envcheck 'packages' failed", warning)
+    ran.clear()
+    # another page changes; the failing one is not re-read
+    (first.srcdir / "b.md").write_text(page("B", "Edited.\n"), "utf8")
+    again = build(None, freshenv=False)
+    assert read_docs(again.status) == ["b"]
+    assert sum(ran.values()) == 0
+    assert [line for line in again.warning_lines() if "[envdeck.check]" in line] == [warning]
+    assert summary_line(again.status) == "envdeck: no check ran; 1 cached; 1 fail (cached)"
+    assert again.html("a").select_one(".envdeck-check-fail .envdeck-badge-fail")

@@ -14,6 +14,9 @@ the check's :func:`~envdeck.checks.fingerprint` (a cheap hash of what it depends
 on) is unchanged; at ``env-get-outdated`` the pages whose checks' fingerprints
 changed are marked outdated, so an incremental build re-runs exactly those checks
 and re-renders exactly those pages (and the reports that list them).
+
+A failing result is reported at its directive on every build, from the cache too:
+a rebuild with nothing changed fails under ``-W`` as the first build did.
 """
 
 from __future__ import annotations
@@ -141,6 +144,8 @@ class BuildRun:
     ran: list[str] = field(default_factory=list)
     run_seconds: float = 0.0
     in_use: int = 0
+    #: statuses of the results in use that came from the cache
+    cached: list[str] = field(default_factory=list)
     errors_logged: bool = False
 
     def fingerprint(self, request: CheckRequest) -> str:
@@ -237,10 +242,11 @@ def run_checks(app: Sphinx, env: BuildEnvironment) -> list[str]:
     for key in set(data.results) - set(requests):
         del data.results[key]
     run.in_use = len(requests)
+    ran_keys = {request.key for request in stale}
+    run.cached = [data.results[key].status for key in requests if key not in ran_keys]
 
     report_problems(app, data, run)
 
-    ran_keys = {request.key for request in stale}
     rewrite = {
         docname
         for docname, uses in data.uses.items()
@@ -273,11 +279,15 @@ def problem(use: EnvcheckUse, cached: CachedResult) -> str | None:
 
 
 def report_problems(app: Sphinx, data: EnvcheckData, run: BuildRun) -> None:
-    """A failing check on a page read in this build is a warning at its directive."""
+    """Every failing check in use is a warning at its directive, on every build.
+
+    Pages that were not re-read are included: their results still fail, so a rebuild
+    with nothing changed fails under ``-W`` (or ``"error"``) as the first build did.
+    """
     policy = app.config.envdeck_check_failures
     if policy == "silent":
         return
-    for docname in sorted(run.read_docs & data.uses.keys()):
+    for docname in sorted(data.uses):
         for use in data.uses[docname]:
             cached = data.results.get(use.request.key)
             message = cached and problem(use, cached)
@@ -299,17 +309,25 @@ def finish_build(app: Sphinx, exception: Exception | None) -> None:
         app.statuscode = 1
     if not run.ran and not run.in_use:
         return
-    cached = run.in_use - len(run.ran)
+    cached = f"{len(run.cached)} cached"
+    # A cached failure is named: the build may fail on it with no check run.
+    loud = by_status(s for s in run.cached if s in (Status.FAIL.value, Status.ERROR.value))
+    if loud:
+        cached += f"; {loud} (cached)"
     if run.ran:
-        counts = Counter(run.ran)
-        by_status = ", ".join(f"{counts[s]} {s}" for s in STATUS_ORDER if counts[s])
         noun = "check" if len(run.ran) == 1 else "checks"
         LOGGER.info(
-            f"envdeck: {len(run.ran)} {noun} ran ({by_status}) in {run.run_seconds:.1f} s; "
-            f"{cached} cached"
+            f"envdeck: {len(run.ran)} {noun} ran ({by_status(run.ran)}) "
+            f"in {run.run_seconds:.1f} s; {cached}"
         )
     else:
-        LOGGER.info(f"envdeck: no check ran; {cached} cached")
+        LOGGER.info(f"envdeck: no check ran; {cached}")
+
+
+def by_status(statuses: Iterable[str]) -> str:
+    """``"2 pass, 1 fail"``: how many of each status, in STATUS_ORDER."""
+    counts = Counter(statuses)
+    return ", ".join(f"{counts[s]} {s}" for s in STATUS_ORDER if counts[s])
 
 
 def known_checks() -> str:
