@@ -215,10 +215,36 @@ def test_bad_check_option_value_is_a_typed_warning(build):
     ), lines
 
 
-def test_unknown_option_name_is_reported_by_the_parser_and_the_build_goes_on(build):
-    built = build({"index.md": page(envcheck("python", ":colour: red"))})
-    assert "colour" in built.warnings
-    assert built.html().select_one("div.envdeck-check")
+COMMON_OPTIONS = ":project:, :expect:, :show:, :title:"
+
+
+@pytest.mark.parametrize(
+    ("name", "own"), [("python", "none"), ("packages", ":packages:, :import:")]
+)
+def test_unknown_option_in_myst_is_a_typed_warning_naming_this_checks_options(build, name, own):
+    built = build({"index.md": page(envcheck(name, ":colour: red", ":show: summary"))})
+    [line] = _warning_lines(built)
+    assert re.search(rf"index\.md:3: WARNING: envcheck: the '{name}' check has no :colour:", line)
+    assert f"its own options: {own};" in line and COMMON_OPTIONS in line
+    # not the options of every other check, as the MyST parser would list them
+    for other in (":target:", ":venv:", ":tool:", ":path:"):
+        assert other not in line
+    assert line.endswith("[envdeck.directive]")
+    # the build goes on, and the page's other options still apply
+    block = built.html().select_one("div.envdeck-check")
+    assert block is not None and block.select_one("table") is None
+
+
+def test_unknown_option_in_rst_is_a_typed_warning_not_a_docutils_error(build):
+    rst = "Checks\n======\n\n.. envcheck:: python\n   :colour: red\n   :show: summary\n"
+    built = build({"index.rst": rst})
+    [line] = _warning_lines(built)
+    assert "index.rst:4: WARNING: envcheck: the 'python' check has no :colour: option" in line
+    assert "its own options: none;" in line and COMMON_OPTIONS in line
+    assert line.endswith("[envdeck.directive]")
+    assert "Error in" not in built.warnings
+    block = built.html().select_one("div.envdeck-check")
+    assert block is not None and block.select_one("table") is None
 
 
 def test_missing_project_directory_is_a_typed_warning(build):

@@ -43,11 +43,27 @@ DEFAULT_SHOW = "facts"
 OWN_OPTIONS = ("project", "expect", "show", "title")
 
 
-def _check_options() -> dict[str, Any]:
-    # Every check's own options, as raw strings: a value is checked against its
-    # check in run(), so that a bad one is an [envdeck.directive] warning.
-    names = sorted({option for name in check_names() for option in get_check(name).options})
-    return {name: directives.unchanged for name in names if name not in OWN_OPTIONS}
+class AnyOptions(dict[str, Any]):
+    """An option_spec that takes every option name, as a raw string.
+
+    Which options are valid depends on the check named in the argument, which the
+    parsers do not know: docutils would stop at an unknown name with an untyped
+    error naming no choices, MyST would list every check's options.  run() checks
+    the names and values against the check instead (as Sphinx's autodoc directives
+    take any option, with their ``DummyOptionSpec``).
+    """
+
+    def __bool__(self) -> bool:
+        return True  # MyST looks for options only when a directive has some
+
+    def __getitem__(self, key: str) -> Any:
+        return directives.unchanged
+
+    def __contains__(self, key: object) -> bool:
+        return True
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return directives.unchanged
 
 
 class _EnvcheckBase(SphinxDirective):
@@ -90,13 +106,7 @@ class EnvcheckDirective(_EnvcheckBase):
     required_arguments = 0  # a missing name gets our warning, not a parse error
     optional_arguments = 1
     has_content = False
-    option_spec: ClassVar[dict[str, Any]] = {
-        "project": directives.unchanged,
-        "expect": directives.unchanged,
-        "show": directives.unchanged,
-        "title": directives.unchanged,
-        **_check_options(),
-    }
+    option_spec: ClassVar[dict[str, Any]] = AnyOptions()
 
     def run(self) -> list[nodes.Node]:
         name = self.arguments[0] if self.arguments else ""
@@ -120,10 +130,11 @@ class EnvcheckDirective(_EnvcheckBase):
             if option in OWN_OPTIONS:
                 continue
             if option not in check.options:
-                valid = ", ".join(f":{o}:" for o in check.options) or "none"
+                own = ", ".join(f":{o}:" for o in check.options) or "none"
+                common = ", ".join(f":{o}:" for o in OWN_OPTIONS)
                 self.warn(
-                    f"envcheck: the {name!r} check has no :{option}: option "
-                    f"(its options: {valid}); it is ignored"
+                    f"envcheck: the {name!r} check has no :{option}: option; it is ignored "
+                    f"(its own options: {own}; every envcheck takes {common})"
                 )
                 continue
             try:
