@@ -11,11 +11,12 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from pypdf import PdfReader
+from pypdf import PageObject, PdfReader
 
 from envdeck import pdf
 
 LONG = "".join(f"- point {i} of a long list\n" for i in range(1, 19))
+VERY_LONG = "".join(f"- item {i} of a very long list\n" for i in range(1, 61))
 
 DECK = f"""\
 # PDF deck
@@ -43,6 +44,23 @@ Vertical.
 ---
 
 After the break.
+
+## Very long
+
+{VERY_LONG}
+## Three cards
+
+::::{{grid}} 1 2 3 3
+:::{{grid-item-card}} Alpha
+alpha text
+:::
+:::{{grid-item-card}} Beta
+beta text
+:::
+:::{{grid-item-card}} Gamma
+gamma text
+:::
+::::
 """
 
 
@@ -67,6 +85,20 @@ def slide_count(page: Path) -> int:
     return sum(1 for s in sections if not s.find("section"))
 
 
+def text_positions(page: PageObject) -> dict[str, tuple[float, float]]:
+    """Each piece of text on a PDF page -> where it starts (x, y), in points."""
+    found: dict[str, tuple[float, float]] = {}
+
+    def visit(text: str, cm: list[float], tm: list[float], *_: object) -> None:
+        if text.strip():
+            x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            found[text.strip()] = (round(x), round(y))
+
+    page.extract_text(visitor_text=visit)
+    return found
+
+
 @pytest.fixture
 def deck(build) -> Path:
     built = build(
@@ -85,15 +117,21 @@ def test_one_page_per_slide(deck, tmp_path):
     assert cli(str(deck / "index.html"), "-o", str(out)) == 0
     reader = PdfReader(out)
     slides = slide_count(deck / "index.html")
-    assert slides == 5
+    assert slides == 7
     assert len(reader.pages) == slides
     texts = [page.extract_text() for page in reader.pages]
     for number, marker in enumerate(
-        ["PDF DECK", "SECOND", "BELOW SECOND", "LONG", "After the break"]
+        ["PDF DECK", "SECOND", "BELOW SECOND", "LONG", "After the break", "VERY LONG", "THREE"]
     ):
         assert marker in texts[number].upper() or marker in texts[number], (number, texts)
     # The tall slide was scaled onto its one page, not cut off.
     assert "point 18 of a long list" in texts[3]
+    # So was one too tall for the screen's smallest scale (where it scrolls).
+    assert "item 60 of a very long list" in texts[5]
+    # Three cards side by side, as on screen (sphinx-design's md breakpoint).
+    where = text_positions(reader.pages[6])
+    assert where["Alpha"][1] == where["Beta"][1] == where["Gamma"][1], where
+    assert where["Alpha"][0] < where["Beta"][0] < where["Gamma"][0], where
     # Fragments are all shown, on the slide's one page.
     assert "one" in texts[1] and "two" in texts[1]
     assert "Not on the page" not in "".join(texts)
@@ -105,6 +143,23 @@ def test_one_page_per_slide(deck, tmp_path):
         subprocess.run(
             ["pdftoppm", "-png", "-r", "50", str(out), str(folder / "pdf-page")], check=True
         )
+
+
+@pytest.mark.browser
+def test_a_slide_too_tall_even_when_shrunk_is_named(build, tmp_path, capsys):
+    chromium_or_skip()
+    items = "".join(f"- entry {i} of far too many\n" for i in range(1, 301))
+    built = build(
+        {"index.md": f"# Fine\n\nShort.\n\n## Overfull\n\n{items}\n## After\n\nShort too.\n"},
+        confoverrides={"slide": "1"},
+    )
+    out = tmp_path / "deck.pdf"
+    # The PDF is still written, every other slide whole: a warning, not a failure.
+    assert cli(str(built.outdir / "index.html"), "-o", str(out)) == 0
+    err = capsys.readouterr().err
+    assert f"envdeck pdf: warning: {out}: page 2 ('Overfull') is too tall" in err, err
+    assert "page 1 " not in err and "page 3 " not in err
+    assert len(PdfReader(out).pages) == 3
 
 
 @pytest.mark.browser

@@ -25,6 +25,7 @@ import sys
 import tempfile
 import time
 import urllib.parse
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -57,7 +58,7 @@ CHROMIUM_FLAGS = (
 #: its print view has built the pages and shown them.
 READY_JS = """(() => {
   const root = document.documentElement;
-  if (document.readyState !== 'complete') return 'loading';
+  if (window.envdeckStale || document.readyState !== 'complete') return 'loading';
   if (!window.Reveal) return 'no-reveal';
   if (document.querySelector('script[src*="envdeck-deck.js"]'))
     return root.getAttribute('data-envdeck-pdf') === 'ready' ? 'ready' : 'layout';
@@ -68,9 +69,46 @@ READY_JS = """(() => {
 
 PAGE_COUNT_JS = "document.querySelectorAll('.reveal .pdf-page').length"
 
+#: The page size reveal.js's print view asks for (its @page rule), in CSS px.
+PAGE_SIZE_JS = """(() => {
+  for (const sheet of document.styleSheets) {
+    let rules = [];
+    try { rules = [...sheet.cssRules]; } catch (err) { continue; }
+    for (const rule of rules) {
+      const size = rule instanceof CSSPageRule && rule.style.getPropertyValue('size');
+      const found = size && size.match(/^([\\d.]+)px ([\\d.]+)px$/);
+      if (found) return [parseFloat(found[1]), parseFloat(found[2])];
+    }
+  }
+  return null;
+})()"""
+
+#: CSS px per inch, for Page.printToPDF's paper size.
+CSS_PX_PER_INCH = 96
+
+#: The slides envdeck-deck.js could not shrink onto their page: each one's page
+#: number and its heading (or first words).
+OVERFLOW_JS = """(() => [...document.querySelectorAll('.reveal .pdf-page')].flatMap((page, i) => {
+  const slide = page.querySelector(':scope > section[data-envdeck-overflow]');
+  if (!slide) return [];
+  const heading = slide.querySelector('h1, h2, h3, h4, h5, h6');
+  const text = (heading || slide).textContent.replace(/\\s+/g, ' ').trim();
+  return [{page: i + 1, title: text.length > 60 ? text.slice(0, 59) + '…' : text}];
+}))()"""
+
 
 class PdfError(Exception):
     """The export failed; the message says why, for a person."""
+
+
+@dataclass
+class Exported:
+    """What one deck page gave: its number of PDF pages, and the slides cut off."""
+
+    pages: int
+    #: (page number, slide title) of each slide too tall for its page at the
+    #: smallest print scale: the PDF shows only its top.
+    cut_off: list[tuple[int, str]] = field(default_factory=list)
 
 
 def find_chromium(explicit: str | None = None) -> str:
@@ -239,8 +277,8 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
             continue
 
 
-def export(page: Path, output: Path, chromium: str, timeout: float = 60.0) -> int:
-    """Print the deck page ``page`` to ``output``; return the number of pages."""
+def export(page: Path, output: Path, chromium: str, timeout: float = 60.0) -> Exported:
+    """Print the deck page ``page`` to ``output``; say how many pages, which cut off."""
     url = page.resolve().as_uri() + "?print-pdf"
     # Chromium's helper processes can outlive it for a moment, still writing to the
     # profile: a profile left behind is better than a failed export.
@@ -257,15 +295,16 @@ def export(page: Path, output: Path, chromium: str, timeout: float = 60.0) -> in
                 state = _wait_ready(devtools, session, timeout, page)
                 if state == "no-reveal":
                     raise PdfError(f"{page}: not a reveal.js deck (reveal.js did not load)")
-                pages = devtools.call(
-                    "Runtime.evaluate", session, expression=PAGE_COUNT_JS, returnByValue=True
-                )["result"]["value"]
+                paper = _lay_out_at_page_size(devtools, session, url, timeout, page)
+                pages = _evaluate(devtools, session, PAGE_COUNT_JS)
+                overflow = _evaluate(devtools, session, OVERFLOW_JS)
                 printed = devtools.call(
                     "Page.printToPDF",
                     session,
                     printBackground=True,
                     preferCSSPageSize=True,
                     displayHeaderFooter=False,
+                    **paper,
                 )
             finally:
                 with contextlib.suppress(PdfError, OSError):
@@ -275,7 +314,47 @@ def export(page: Path, output: Path, chromium: str, timeout: float = 60.0) -> in
             _stop(process)
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_bytes(base64.b64decode(printed["data"]))
-    return int(pages)
+    return Exported(int(pages), [(int(s["page"]), str(s["title"])) for s in overflow or []])
+
+
+def _lay_out_at_page_size(
+    devtools: DevTools, session: str, url: str, timeout: float, page: Path
+) -> dict[str, Any]:
+    """Load the deck again in a window of its page size; return printToPDF's paper.
+
+    A slide is scaled to fit, and responsive grids pick their columns, in the
+    width it is printed at: not in headless Chromium's 800x600 window, nor (for
+    print media queries) on a Letter page, which gave a three-column grid two.
+    """
+    size = _evaluate(devtools, session, PAGE_SIZE_JS)
+    if not size:
+        return {}  # no @page rule: leave the size to Chromium
+    width, height = (round(value) for value in size)
+    devtools.call(
+        "Emulation.setDeviceMetricsOverride",
+        session,
+        width=width,
+        height=height,
+        deviceScaleFactor=1,
+        mobile=False,
+    )
+    # Until the new document replaces it, the old one says "ready".
+    _evaluate(devtools, session, "window.envdeckStale = true")
+    devtools.call("Page.navigate", session, url=url)
+    _wait_ready(devtools, session, timeout, page)
+    return {
+        "paperWidth": width / CSS_PX_PER_INCH,
+        "paperHeight": height / CSS_PX_PER_INCH,
+        "marginTop": 0,
+        "marginBottom": 0,
+        "marginLeft": 0,
+        "marginRight": 0,
+    }
+
+
+def _evaluate(devtools: DevTools, session: str, expression: str) -> Any:
+    reply = devtools.call("Runtime.evaluate", session, expression=expression, returnByValue=True)
+    return reply.get("result", {}).get("value")
 
 
 def _wait_ready(devtools: DevTools, session: str, timeout: float, page: Path) -> str:
@@ -307,8 +386,17 @@ def run(args: argparse.Namespace) -> int:
         deck = Path(args.deck)
         pages = deck_pages(deck)
         for page, target in zip(pages, output_paths(deck, pages, args.output), strict=True):
-            count = export(page, target, chromium, timeout=args.timeout)
-            print(f"{target}: {count} page{'s' if count != 1 else ''}")
+            done = export(page, target, chromium, timeout=args.timeout)
+            print(f"{target}: {done.pages} page{'s' if done.pages != 1 else ''}")
+            # The PDF is still written: the rest of the deck is good, and the
+            # warning says which slides to split.
+            for number, title in done.cut_off:
+                print(
+                    f"envdeck pdf: warning: {target}: page {number} ({title!r}) is too "
+                    "tall for its page even at the smallest scale and is cut off; "
+                    "split the slide",
+                    file=sys.stderr,
+                )
     except PdfError as err:
         print(f"envdeck pdf: error: {err}", file=sys.stderr)
         return 1

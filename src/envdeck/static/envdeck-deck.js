@@ -2,13 +2,17 @@
  *
  * A slide taller than the frame is scaled down by shrinking its font size (the
  * content is sized in em, so it follows).  Below MIN_SCALE it scrolls on screen
- * instead; in the print view (PDF export) it keeps the smallest scale.  Loaded
- * in <head>, before reveal.js, so it waits for the page before using `Reveal`.
+ * instead.  A page cannot scroll: in the print view (PDF export) it shrinks on,
+ * down to PRINT_MIN_SCALE, and a slide that still overflows is marked
+ * data-envdeck-overflow for `envdeck pdf` to name.  Loaded in <head>, before
+ * reveal.js, so it waits for the page before using `Reveal`.
  */
 (function () {
   "use strict";
 
   var MIN_SCALE = 0.45;
+  // Smaller than this, text on a printed slide is no longer worth reading.
+  var PRINT_MIN_SCALE = 0.2;
   var STEPS = 8;
 
   function isLeaf(slide) {
@@ -20,7 +24,7 @@
   }
 
   // Returns the scale used, or 0 when the slide cannot be measured (not shown).
-  function fit(slide, height) {
+  function fit(slide, height, minScale) {
     if (!isLeaf(slide) || slide.style.display === "none") {
       return 0;
     }
@@ -28,7 +32,7 @@
     slide.classList.remove("envdeck-scroll");
     var scale = 1;
     if (!fits(slide, height)) {
-      var low = MIN_SCALE;
+      var low = minScale;
       var high = 1;
       for (var i = 0; i < STEPS; i++) {
         var mid = (low + high) / 2;
@@ -57,7 +61,7 @@
         continue;
       }
       if (!force && slide.hasAttribute("data-envdeck-scale")) continue;
-      if (fit(slide, height) && !fits(slide, height)) {
+      if (fit(slide, height, MIN_SCALE) && !fits(slide, height)) {
         slide.classList.add("envdeck-scroll");
       }
     }
@@ -71,7 +75,12 @@
       var page = pages[i];
       var slide = page.querySelector(":scope > section");
       if (!isLeaf(slide)) continue;
-      fit(slide, config.height);
+      fit(slide, config.height, PRINT_MIN_SCALE);
+      if (fits(slide, config.height)) {
+        slide.removeAttribute("data-envdeck-overflow");
+      } else {
+        slide.setAttribute("data-envdeck-overflow", "");
+      }
       if (config.center || slide.classList.contains("center")) {
         // The print view centred the slide before it was scaled.
         slide.style.top = Math.max((page.clientHeight - slide.scrollHeight) / 2, 0) + "px";
