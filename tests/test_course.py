@@ -335,3 +335,79 @@ def test_every_lesson_slide_fits_the_frame(builds: dict[str, CourseBuild]) -> No
                 assert not seen["out"], (index, seen)
         finally:
             browser.close()
+
+
+#: What a viewer of the current slide would miss sideways: text runs and boxes
+#: (cards, code, tables, images, math) reaching past the frame, and content clipped
+#: inside a box that cannot be scrolled on a slide.  Layout wrappers such as
+#: sphinx-design's rows may reach into the margin by their gutter: not checked.
+SIDEWAYS_PROBE = """() => {
+  const slide = Reveal.getCurrentSlide();
+  const frame = document.querySelector('.reveal .slides').getBoundingClientRect();
+  const out = (r) => r.width > 0 && (r.left < frame.left - 1 || r.right > frame.right + 1);
+  const name = (el) => el.tagName.toLowerCase() + ': ' + el.textContent.trim().slice(0, 40);
+  const found = [];
+  const texts = document.createTreeWalker(slide, NodeFilter.SHOW_TEXT);
+  for (let node = texts.nextNode(); node; node = texts.nextNode()) {
+    if (!node.textContent.trim()) continue;
+    const range = document.createRange();
+    range.selectNodeContents(node);
+    if ([...range.getClientRects()].some(out)) found.push('text: ' + node.textContent.trim());
+  }
+  const boxes = 'pre, table, img, svg, math, video, iframe, .sd-card, .admonition';
+  for (const el of slide.querySelectorAll(boxes)) {
+    if (out(el.getBoundingClientRect())) found.push('outside ' + name(el));
+  }
+  for (const el of slide.querySelectorAll('*')) {
+    if (getComputedStyle(el).overflowX !== 'visible' && el.scrollWidth > el.clientWidth + 1)
+      found.push(`clipped ${el.scrollWidth}>${el.clientWidth} ${name(el)}`);
+  }
+  return found;
+}"""
+
+
+@pytest.mark.skipif(not shutil.which("chromium"), reason="needs Debian's chromium")
+def test_no_slide_of_the_course_reaches_past_the_frame_sideways(
+    builds: dict[str, CourseBuild],
+) -> None:
+    """Every slide of every deck page, after envdeck-deck.js has fitted it."""
+    from playwright.sync_api import sync_playwright
+
+    out = builds["deck"].out
+    decks = [
+        path
+        for path in sorted(out.rglob("*.html"))
+        if not any(part.startswith("_") for part in path.relative_to(out).parts)
+        and 'class="reveal"' in path.read_text("utf8")
+    ]
+    assert len(decks) >= 5
+    problems: list[tuple[str, int, int, list[str]]] = []
+    walked = 0
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_FLAGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 720})
+            for deck in decks:
+                page.goto(deck.as_uri())
+                page.wait_for_function(
+                    "document.documentElement.getAttribute('data-envdeck-fit') === 'ready'"
+                )
+                # No animation: measure where a slide rests, not where it flies.
+                page.evaluate("Reveal.configure({transition: 'none'})")
+                slides = page.evaluate(
+                    "Reveal.getSlides().map((s) => Reveal.getIndices(s))"
+                    ".map((i) => [i.h, i.v || 0])"
+                )
+                for h, v in slides:
+                    page.evaluate(f"Reveal.slide({h}, {v})")
+                    page.wait_for_function(
+                        "Reveal.getCurrentSlide().hasAttribute('data-envdeck-scale')"
+                    )
+                    walked += 1
+                    found = page.evaluate(SIDEWAYS_PROBE)
+                    if found:
+                        problems.append((deck.relative_to(out).as_posix(), h, v, found[:5]))
+        finally:
+            browser.close()
+    assert walked >= 40
+    assert not problems, problems
