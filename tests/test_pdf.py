@@ -163,6 +163,19 @@ def test_a_slide_too_tall_even_when_shrunk_is_named(build, tmp_path, capsys):
 
 
 @pytest.mark.browser
+def test_a_slide_of_many_cards_shrinks_onto_its_page(build, tmp_path, capsys):
+    # sphinx-design spaces cards in rem; on a slide that spacing must shrink too.
+    chromium_or_skip()
+    cards = "".join(f":::{{card}} Card {i}\nthe text of card {i}\n:::\n\n" for i in range(1, 17))
+    built = build({"index.md": f"# Cards\n\n{cards}"}, confoverrides={"slide": "1"})
+    out = tmp_path / "cards.pdf"
+    assert cli(str(built.outdir / "index.html"), "-o", str(out)) == 0
+    assert "warning" not in capsys.readouterr().err
+    text = PdfReader(out).pages[0].extract_text()
+    assert "the text of card 16" in text, text
+
+
+@pytest.mark.browser
 def test_build_directory_exports_every_deck_page(deck, tmp_path, capsys):
     chromium_or_skip()
     assert cli(str(deck), "-o", str(tmp_path / "pdfs")) == 0
