@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import socket
 import sys
@@ -95,9 +96,8 @@ def test_redactor_rules(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None
     assert redact.text(f"{USER}s and {USER}") == f"{USER}s and <user>"  # whole words only
     assert redact.text("key=abc123secret") == "key=$API_KEY"
     assert redact.text("shown-value") == "shown-value"  # allowed
-    assert redact.text("xterm-256color 3.11.7 yes /opt/tool/bin") == (
-        "xterm-256color 3.11.7 yes /opt/tool/bin"
-    )
+    assert redact.text("xterm-256color 3.11.7 yes") == "xterm-256color 3.11.7 yes"
+    assert redact.text("/opt/tool/bin/tool") == "$SOME_PATH/tool"
     assert redact.text(f"runs on {socket.gethostname().upper()}") == "runs on <host>"
 
 
@@ -108,3 +108,62 @@ def test_a_home_of_slash_does_not_turn_every_path_into_a_tilde(
     redact = Redactor.for_environment()
     assert redact.text(sys.executable).startswith(("/", "~"))
     assert redact.text("/usr/lib/libc.so.6") == "/usr/lib/libc.so.6"
+
+
+def test_path_values_show_as_their_variable(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    home = tmp_path / USER
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("USER", USER)
+    secret = tmp_path / "acmecorp-secret"
+    environ = {
+        "JUPYTER_PATH": f"{secret}{os.pathsep}{home}/acme-data",  # a list: each entry
+        "ACME_HOME": f"{home}/",  # the home itself stays ~
+        "SOME_TMP": "/tmp",  # too shallow or too common to hide anything
+        "SOME_USR": "/usr/local",
+        "SOME_ROOT": "/",
+        "VIRTUAL_ENV": str(tmp_path / "course" / ".venv"),  # what the checks measure
+        "UV_PROJECT_ENVIRONMENT": str(tmp_path / "course" / ".venv-3.12"),
+        "PATH": f"{tmp_path}/bin{os.pathsep}/usr/bin",
+    }
+    redact = Redactor.for_environment(environ=environ)
+    plain = Redactor.for_environment(environ={}).text  # home, user and host rules only
+    assert redact.text(f"{secret}/kernels/k1") == "$JUPYTER_PATH/kernels/k1"
+    assert redact.text(f"see {secret}") == "see $JUPYTER_PATH"
+    assert redact.text(f"{home}/acme-data/x") == "$JUPYTER_PATH/x"  # matched as ~/acme-data
+    assert redact.text(f"{secret}-old/x").endswith("acmecorp-secret-old/x")  # another path
+    assert redact.text(f"{home}/course") == "~/course"
+    assert redact.text("/tmp/x /usr/local/bin/python /usr/lib") == (
+        "/tmp/x /usr/local/bin/python /usr/lib"
+    )
+    for public in ("course/.venv/bin/python", "course/.venv-3.12/bin/python", "bin/uv"):
+        assert redact.text(f"{tmp_path}/{public}") == plain(f"{tmp_path}/{public}")
+    shown = Redactor.for_environment(["JUPYTER_PATH"], environ=environ)
+    assert shown.text(f"{secret}/kernels/k1") == plain(f"{secret}/kernels/k1")
+
+
+def test_the_working_directory_is_not_a_secret(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # pyenv's shims copy it into PYENV_DIR: the project would show as $PYENV_DIR.
+    monkeypatch.chdir(tmp_path)
+    redact = Redactor.for_environment(environ={"PYENV_DIR": str(tmp_path)})
+    assert redact.text(f"{tmp_path}/.venv") == Redactor.for_environment(environ={}).text(
+        f"{tmp_path}/.venv"
+    )
+
+
+def test_a_kernel_directory_named_by_jupyter_path_is_not_published(
+    learner: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    secret = tmp_path / "a4j" / "acmecorp-secret"
+    spec = secret / "kernels" / "k1"
+    spec.mkdir(parents=True)
+    argv = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
+    (spec / "kernel.json").write_text(json.dumps({"argv": argv, "language": "python"}))
+    monkeypatch.setenv("JUPYTER_PATH", str(secret))
+    result = run_check("jupyter", CheckContext(project=learner))
+    text = json.dumps(result.to_dict())
+    assert "acmecorp" not in text
+    assert "k1: $JUPYTER_PATH/kernels/k1" in result.details.splitlines()

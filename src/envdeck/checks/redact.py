@@ -6,10 +6,15 @@ One :class:`Redactor` is applied to every result by :func:`~envdeck.checks.run_c
 * the user name becomes ``<user>`` and the host name ``<host>`` wherever they
   stand as a word (``/tmp/pytest-of-alice`` -> ``/tmp/pytest-of-<user>``);
 * the value of an environment variable becomes ``$NAME``, unless the variable
-  is in the allow-list.  Paths are left to the rules above (they are what checks
-  measure), and so are short values (``1``, ``true``) and a few variables whose
-  values are ordinary public words (``TERM``, ``LANG``, ...), which would
-  otherwise mangle unrelated text.
+  is in the allow-list.  A path value is replaced where it begins a path
+  (``JUPYTER_PATH=/srv/acme/jupyter`` makes ``$JUPYTER_PATH/kernels/k1``; each
+  entry of a list such as ``a:b`` likewise).  Left alone: short values (``1``,
+  ``true``), numbers, a few variables whose values are ordinary public words
+  (``TERM``, ``LANG``, ...) or name what the checks measure (``PATH``,
+  ``VIRTUAL_ENV``, ...), and paths too shallow or too common to hide anything
+  (``/``, ``/usr``, ``/tmp``, ``/usr/local``: see :func:`_redactable_path`), which
+  as a prefix would garble every path in a result.  A value that is the home
+  directory stays ``~``, and a path inside it is matched in its ``~`` form.
 """
 
 from __future__ import annotations
@@ -48,7 +53,17 @@ PUBLIC_VARIABLES = frozenset(
         "OSTYPE",
         "PROCESSOR_ARCHITECTURE",
         "VIRTUAL_ENV_PROMPT",
+        # Directories the checks measure and name (the venv, where programs are found);
+        # hiding them would hide what the lesson shows.
         "UV_PROJECT_ENVIRONMENT",
+        "VIRTUAL_ENV",
+        "CONDA_PREFIX",
+        "PATH",
+        # Temporary directories: per-machine noise, not personal (on Windows they sit
+        # in the home directory, which becomes ~).
+        "TMPDIR",
+        "TEMP",
+        "TMP",
         "PYTHONIOENCODING",
         "XDG_SESSION_TYPE",
         "XDG_CURRENT_DESKTOP",
@@ -67,11 +82,64 @@ def _word(text: str, flags: int = 0) -> re.Pattern[str]:
     return re.compile(rf"(?<![A-Za-z0-9]){re.escape(text)}(?![A-Za-z0-9])", flags)
 
 
+def _path_prefix(path: str) -> re.Pattern[str]:
+    # A path where it begins a path and ends at a separator: not inside another word,
+    # and not /opt/acme inside /opt/acme-old.
+    return re.compile(rf"(?<![\w.~-]){re.escape(path)}(?=$|[/\\\s'\":;,)\]}}])")
+
+
 def _is_path_like(value: str) -> bool:
     parts = [p for p in value.split(os.pathsep) if p]
     return bool(parts) and all(
         p.startswith(("/", "~", "\\")) or re.match(r"[A-Za-z]:[\\/]", p) for p in parts
     )
+
+
+#: Paths two levels deep that every machine of a kind has; a value naming one hides
+#: nothing, and as a prefix it would turn most system paths into ``$NAME/...``.
+SYSTEM_DIRS = frozenset(
+    {
+        "/usr/local", "/usr/bin", "/usr/sbin", "/usr/lib", "/usr/lib64", "/usr/lib32",
+        "/usr/libexec", "/usr/share", "/usr/include", "/usr/src", "/var/tmp", "/var/lib",
+        "/var/cache", "/var/log", "/etc/ssl", "/opt/homebrew", "/opt/local", "/run/user",
+        "/private/tmp", "/private/var", "/System/Library", "/Library/Frameworks",
+    }
+)  # fmt: skip
+
+
+def _redactable_path(path: str) -> bool:
+    """Whether a path value is worth hiding: at least two directories deep (``/`` and
+    ``/usr``, ``/tmp``, ``/opt``, ``C:\\Users`` are not), at least
+    :data:`MIN_ENV_VALUE` characters, and not one of :data:`SYSTEM_DIRS`."""
+    rest = re.sub(r"^[A-Za-z]:", "", path)
+    depth = len([part for part in re.split(r"[\\/]+", rest) if part])
+    return depth >= 2 and len(path) >= MIN_ENV_VALUE and path not in SYSTEM_DIRS
+
+
+def _path_forms(value: str, homes: set[str]) -> list[str]:
+    """The forms a path value takes in a result after the home rule: as written and
+    resolved, each inside a home directory as ``~/...``; none for a home itself, nor
+    for the working directory (public as ``PWD``; pyenv copies it into ``PYENV_DIR``)."""
+    try:
+        cwd = {os.getcwd(), os.path.realpath(os.getcwd())}
+    except OSError:
+        cwd = set()
+    forms: list[str] = []
+    for entry in value.split(os.pathsep):
+        entry = os.path.expanduser(entry.strip())
+        if not entry:
+            continue
+        for form in dict.fromkeys([entry, os.path.realpath(entry)]):
+            form = form.rstrip("/\\") or form
+            if form in homes or form in cwd:
+                continue  # the home rule makes a home ~
+            for home in sorted(homes, key=len, reverse=True):
+                if form.startswith(home) and form[len(home)] in "/\\":
+                    form = "~" + form[len(home) :]
+                    break
+            if form.startswith("~") or _redactable_path(form):
+                forms.append(form)
+    return forms
 
 
 def _user_names() -> set[str]:
@@ -137,7 +205,9 @@ class Redactor:
         # Environment values first: one may contain the user name (an e-mail address).
         # The user and host names themselves get their own rules below.
         identities = {n.lower() for n in users | hosts}
+        homes = _homes()
         values: dict[str, str] = {}
+        paths: dict[str, str] = {}
         for name, value in environ.items():
             value = value.strip()
             if (
@@ -148,16 +218,21 @@ class Redactor:
                 or len(value) < MIN_ENV_VALUE
                 or _NUMBER.fullmatch(value)
                 or value.lower() in ("true", "false", "yes", "no")
-                or _is_path_like(value)
             ):
                 continue
-            values.setdefault(value, name)
+            if _is_path_like(value):
+                for form in _path_forms(value, homes):
+                    paths.setdefault(form, name)
+            else:
+                values.setdefault(value, name)
         for value in sorted(values, key=len, reverse=True):
             rules.append((_word(value), f"${values[value]}"))
-        for home in sorted(_homes(), key=len, reverse=True):
+        for home in sorted(homes, key=len, reverse=True):
             # The home directory as a path prefix, not inside another word.
-            pattern = re.compile(rf"(?<![\w.-]){re.escape(home)}(?=$|[/\\\s'\":;,)\]}}])")
-            rules.append((pattern, "~"))
+            rules.append((_path_prefix(home), "~"))
+        # After the home rule: a path inside the home is matched in its ~ form.
+        for path in sorted(paths, key=len, reverse=True):
+            rules.append((_path_prefix(path), f"${paths[path]}"))
         for user in sorted(users, key=len, reverse=True):
             rules.append((_word(user), "<user>"))
         for host in sorted(hosts, key=len, reverse=True):
