@@ -123,7 +123,9 @@ LITERAL_PAGES = {
         "# Literal Jinja\n\n```{toctree}\nsubs\n```\n\n"
         "```jinja\n{% for x in items %}{{ x }}{% endfor %}\n{# comment #}\n```\n\n"
         "A LaTeX macro body `\\newcommand{\\a}[1]{#1}` and `{{ not_a_var }}` inline.\n\n"
-        "(anchor)=\n## Section\n\nText {% raw %} and {% if ready %} shown as is.\n"
+        "(anchor)=\n## Section\n\nText {% raw %} and {% if ready %} shown as is.\n\n"
+        "```jinja\n{% raw %}{{ page }}{% endraw %}\n{% for slide in slides %}\n```\n\n"
+        "```jinja\n<h2>{{ slide.title }}</h2>{% if not slide.hidden %}{% endif %}\n```\n"
     ),
     "subs.md": "# Subs\n\nThe tool is {{ tool }}.\n",
 }
@@ -172,11 +174,72 @@ def test_raw_keeps_jinja_literal_in_a_template(build):
     assert "Prose." in soup.get_text()
 
 
-def test_a_raw_block_alone_makes_a_page_a_template(build):
-    page = "# T\n\n```\n{% raw %}{% if slide %}{{ x }}{% endif %}{% endraw %}\n```\n"
-    built = build({"index.md": page})
-    assert built.html().select_one("pre").get_text().strip() == "{% if slide %}{{ x }}{% endif %}"
+@pytest.mark.parametrize(
+    ("page", "name"),
+    [
+        (
+            "---\nenvdeck: template\n---\n# T\n\n```\n{% raw %}{{ x }}{% endraw %}\n```\n",
+            "index.md",
+        ),
+        (":envdeck: template\n\nT\n=\n\n::\n\n   {% raw %}{{ x }}{% endraw %}\n", "index.rst"),
+    ],
+    ids=["myst-front-matter", "rst-field"],
+)
+def test_a_page_opts_in_by_its_metadata(build, page, name):
+    built = build({name: page})
+    assert built.html().select_one("pre").get_text().strip() == "{{ x }}"
     assert built.warnings == ""
+
+
+def test_a_page_opts_out_by_its_metadata(build):
+    page = "---\nenvdeck: literal\n---\n# T\n\n`{% if slide %}` is how a lesson starts.\n"
+    built = build({"index.md": page})
+    assert "{% if slide %}" in built.html().get_text()
+    assert built.warnings == ""
+
+
+def test_context_variable_syntax_error_warns(build):
+    conf = 'extensions = ["envdeck"]\nenvdeck_context = {"course": "HPC"}\n'
+    page = "# {{ course }}\n\n{% if course %}\nA\n{% endfi %}\n"
+    built = build({"index.md": page}, conf=conf)
+    assert "index.md:5:" in built.warnings and "[envdeck.jinja]" in built.warnings
+
+
+def test_nesting_too_deep_for_jinja_is_a_warning_not_a_crash(build):
+    page = "# T\n\n{% if slide %}x{% endif %}\n\n{{ " + "[" * 400 + "]" * 400 + " }}\n"
+    built = build({"index.md": page, "other.md": "# Other\n"})
+    assert "[envdeck.jinja]" in built.warnings and "index.md" in built.warnings
+    assert "Traceback" not in built.warnings + built.status
+    assert (built.outdir / "other.html").exists()
+
+
+def test_system_exit_from_a_context_callable_is_a_warning(build):
+    conf = 'extensions = ["envdeck"]\nimport sys\nenvdeck_context = {"bye": lambda: sys.exit(3)}\n'
+    built = build({"index.md": "# T\n\n{{ bye() }}\n", "other.md": "# Other\n"}, conf=conf)
+    assert "index.md:3:" in built.warnings and "SystemExit" in built.warnings
+    assert (built.outdir / "other.html").exists()
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "A\n{%- if prose %}B{% endif %}\n",
+        "{% if prose -%}\n    B\n{%- endif %}\nC\n",
+        "A\n  {{- prose }}\n{## c -##}\n   D\n",
+    ],
+    ids=["left-strip", "right-strip-indented", "expression-and-comment"],
+)
+def test_whitespace_control_means_what_it_means_in_jinja(source):
+    import jinja2
+
+    from envdeck.templating import make_environment, mark_lines, restore_lines
+
+    env = make_environment()
+    plain = jinja2.Environment(
+        comment_start_string="{##", comment_end_string="##}", keep_trailing_newline=True
+    )
+    ours = restore_lines(env.from_string(mark_lines(source)).render(prose=True))
+    assert ours.replace("\n", "") == plain.from_string(source).render(prose=True).replace("\n", "")
 
 
 def test_context_variables_and_template_modes(build):
@@ -224,7 +287,7 @@ def test_jinja_comments_use_double_hash_so_myst_anchors_survive(build):
         ("# T\n\n{% if slide %}\nA\n{% endfi %}\n", 5, "syntax"),
         ("# T\n{% if slide %}\nA\n{% endif %}\n\n{{ 1 // 0 }}\n", 6, "ZeroDivisionError"),
         ("# T\n\n{% if prose %}\n\n{{ nope }}\n{% endif %}\n", 5, "'nope' is undefined"),
-        ("# T\n\n{{ slide.__class__.__mro__ }}\n", 3, "SecurityError"),
+        ("# T\n\n{{ prose.__class__.__mro__ }}{{ slide }}\n", 3, "SecurityError"),
         (
             "# T\n\n{% macro f() %}{{ f() }}{% endmacro %}{% if prose %}{{ f() }}{% endif %}\n",
             3,

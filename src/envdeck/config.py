@@ -37,9 +37,7 @@ def parse_flag(value: Any) -> bool:
             return True
         if word in FALSE_WORDS:
             return False
-    raise ValueError(
-        f"expected one of 1/0, true/false, yes/no, on/off (any case), got {value!r}"
-    )
+    raise ValueError(f"expected one of 1/0, true/false, yes/no, on/off (any case), got {value!r}")
 
 
 def choice(*choices: str) -> Callable[[Any], str]:
@@ -123,8 +121,8 @@ OPTIONS: list[Option] = [
         "auto",
         choice("auto", "all", "none"),
         "Which source files go through Jinja: ``auto`` (those that use ``slide``, "
-        "``prose`` or a context variable, or opt in with a ``{% raw %}`` block), "
-        "``all``, or ``none``.",
+        "``prose`` or a context variable), ``all``, or ``none``. A page's front "
+        "matter ``envdeck: template`` or ``envdeck: literal`` overrides ``auto``.",
         types=(str,),
     ),
     # --- slides ------------------------------------------------------------
@@ -132,8 +130,18 @@ OPTIONS: list[Option] = [
         "envdeck_theme",
         "white",
         choice(
-            "black", "white", "league", "beige", "sky", "night", "serif", "simple",
-            "solarized", "blood", "moon", "dracula",
+            "black",
+            "white",
+            "league",
+            "beige",
+            "sky",
+            "night",
+            "serif",
+            "simple",
+            "solarized",
+            "blood",
+            "moon",
+            "dracula",
         ),
         "The reveal.js theme of the deck.",
         rebuild="html",
@@ -219,8 +227,7 @@ def validate_config(app: Sphinx, config: Config) -> None:
             if option.strict:
                 raise ConfigError(f"invalid value for {option.name!r}: {err}") from None
             warn(
-                f"invalid value for {option.name!r}: {err}; using the default "
-                f"{option.default!r}",
+                f"invalid value for {option.name!r}: {err}; using the default {option.default!r}",
                 EnvdeckWarning.CONFIG,
             )
             converted = option.default

@@ -2,12 +2,15 @@
 
 Which files are templates (``envdeck_templates``):
 
-* ``auto`` (default): a file is a template when its Jinja uses ``slide``, ``prose``
-  or a key of ``envdeck_context``, or when it has a ``{% raw %}`` block.  Any other
-  file — code samples showing ``{{ }}`` or ``{% %}``, MyST ``{#anchor}``
-  attributes, substitutions — is left untouched, byte for byte,
-  so enabling envdeck on an existing doc set changes nothing.
+* ``auto`` (default): a file is a template when its Jinja uses ``slide`` or
+  ``prose`` as a value (``{% if slide %}``, ``{{ prose }}``, not ``slide.title``) or
+  uses a key of ``envdeck_context``.  Any other file — code samples showing ``{{ }}``
+  or ``{% %}``, MyST ``{#anchor}`` attributes, substitutions — is left untouched,
+  byte for byte, so enabling envdeck on an existing doc set changes nothing.
 * ``all``: every file is a template; ``none``: no file is.
+
+A file settles it for itself with ``envdeck: template`` or ``envdeck: literal`` in
+its MyST front matter (``:envdeck: template`` in an rST file's leading field list).
 
 Inside a template, ``{% raw %}…{% endraw %}`` keeps Jinja syntax literal, and Jinja
 comments are written ``{## … ##}`` so that MyST's ``{#anchor}`` and LaTeX's ``{#1}``
@@ -15,7 +18,9 @@ keep their meaning.
 
 Line numbers survive: every source line that reaches the output is put back at its
 original line number (dropped branches become blank lines), so a later warning from
-MyST, docutils or another extension points at the line the author wrote.
+MyST, docutils or another extension points at the line the author wrote.  Only output
+that adds lines (a multi-line value, a macro, a loop) shifts the lines after it, until
+a dropped branch gives the room back.
 """
 
 from __future__ import annotations
@@ -42,10 +47,15 @@ FLAGS = frozenset({"slide", "prose"})
 _MARK_OPEN, _MARK_CLOSE = "\ue000", "\ue001"
 _MARK = re.compile(f"{_MARK_OPEN}(\\d+){_MARK_CLOSE}")
 
-# Where a template mentions a flag, a parse error is the author's, not literal text's.
-_USES_FLAG = re.compile(r"\{[{%]-?[^}%]*?\b(?:slide|prose)\b")
 _RAW_END = re.compile(r"\{%-?\s*endraw\s*-?%\}")
 _RAW_START = re.compile(r"\{%-?\s*raw\s*-?%\}")
+# A file's own word: MyST front matter ``envdeck: …`` or an rST field ``:envdeck: …``.
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*$", re.DOTALL | re.MULTILINE)
+_MYST_CHOICE = re.compile(r"^envdeck:[ \t]*[\"']?(template|literal)[\"']?[ \t]*$", re.MULTILINE)
+_RST_FIELDS = re.compile(r"\A(?:[ \t]*\r?\n)*((?::[^\n]*:[^\n]*\r?\n)+)")
+_RST_CHOICE = re.compile(r"^:envdeck:[ \t]*(template|literal)[ \t]*$", re.MULTILINE)
+# Whitespace control (``{%-``) must reach the line break before the tag: no marker there.
+_LEFT_STRIP = ("{%-", "{{-", "{##-")
 
 
 def make_environment() -> SandboxedEnvironment:
@@ -66,8 +76,16 @@ def mark_lines(source: str) -> str:
     at_line_start = True
     while pos < length:
         if at_line_start and in_data:
-            out.append(f"{_MARK_OPEN}{line}{_MARK_CLOSE}")
-        at_line_start = False
+            # After the indentation, so that a `-%}` before it strips that too.
+            indent_end = pos
+            while indent_end < length and source[indent_end] in " \t":
+                indent_end += 1
+            out.append(source[pos:indent_end])
+            pos = indent_end
+            if not source.startswith(_LEFT_STRIP, pos):
+                out.append(f"{_MARK_OPEN}{line}{_MARK_CLOSE}")
+            at_line_start = False
+            continue
         if in_data and source.startswith(("{{", "{%", "{##"), pos):
             closer = {"{{": "}}", "{%": "%}", "{#": "##}"}[source[pos : pos + 2]]
             end = source.find(closer, pos + 2)
@@ -105,7 +123,7 @@ def restore_lines(rendered: str) -> str:
     """Put marked lines back at their source line numbers; strip all markers."""
     result: list[str] = []
     for text in rendered.split("\n"):
-        match = _MARK.match(text)
+        match = _MARK.match(text.lstrip(" \t"))
         if match:
             target = int(match.group(1))
             # Pad for lines the template dropped; never reorder what it repeated.
@@ -115,23 +133,63 @@ def restore_lines(rendered: str) -> str:
     return "\n".join(result)
 
 
+def declared_choice(source: str) -> str | None:
+    """``template`` or ``literal`` when the file says which it is, else None."""
+    front = _FRONT_MATTER.match(source)
+    if front and (choice := _MYST_CHOICE.search(front.group(1))):
+        return choice.group(1)
+    fields = _RST_FIELDS.match(source)
+    if fields and (choice := _RST_CHOICE.search(fields.group(1))):
+        return choice.group(1)
+    return None
+
+
+def _uses_names(ast: jinja2.nodes.Template, names: frozenset[str]) -> bool:
+    """Whether the template reads a flag as a value or a context variable at all."""
+    free = meta.find_undeclared_variables(ast) & names
+    if free - FLAGS:
+        return True
+    if not free:
+        return False
+    # `slide.title` or `slide()` in a code sample about slides is not the flag.
+    accessed = {
+        id(getattr(node, "node", None))
+        for node in ast.find_all((jinja2.nodes.Getattr, jinja2.nodes.Getitem, jinja2.nodes.Call))
+    }
+    return any(
+        node.name in free and id(node) not in accessed for node in ast.find_all(jinja2.nodes.Name)
+    )
+
+
+# Where a page that does not parse clearly meant a name, the error is the author's.
+def _meant_names(source: str, names: frozenset[str]) -> bool:
+    alternatives = "|".join(map(re.escape, sorted(names)))
+    pattern = (
+        rf"\{{%-?\s*(?:el)?if\s+(?:not\s+)?(?:{alternatives})\s*(?:-?%\}}|and\b|or\b)"
+        rf"|\{{\{{-?\s*(?:{alternatives})\s*(?:[|}}]|-\}})"
+    )
+    return re.search(pattern, source) is not None
+
+
 def is_template(env: SandboxedEnvironment, source: str, names: frozenset[str]) -> bool | None:
     """True: render it; False: leave it; None: it uses the flag but does not parse."""
     try:
         ast = env.parse(source)
-    except jinja2.TemplateSyntaxError:
-        return None if _USES_FLAG.search(source) else False
-    # A raw block only makes sense in a template: it is the page's opt-in.
-    return bool(meta.find_undeclared_variables(ast) & names) or bool(_RAW_START.search(source))
+    except Exception:  # a syntax error, or nesting too deep for the parser
+        return None if _meant_names(source, names) else False
+    return _uses_names(ast, names)
 
 
-def _error_line(exc: BaseException, name: str) -> int | None:
+def _error_line(exc: BaseException, name: str, template: jinja2.Template | None) -> int | None:
     if isinstance(exc, jinja2.TemplateSyntaxError):
         return exc.lineno
     line = None
     for frame in traceback.extract_tb(exc.__traceback__):
-        if frame.filename == name:
+        if frame.filename == name and frame.lineno is not None:
             line = frame.lineno
+    # Jinja maps generated-code lines back to template lines for an Exception only.
+    if line is not None and template is not None and not isinstance(exc, Exception):
+        line = template.get_corresponding_lineno(line)
     return line
 
 
@@ -147,17 +205,22 @@ def render(
     context: dict[str, Any] = dict(config.envdeck_context)
     context.update(slide=bool(config.slide), prose=not config.slide)
     if mode == "auto":
-        verdict = is_template(env, source, FLAGS | frozenset(context))
-        if verdict is False:
+        choice = declared_choice(source)
+        if choice == "literal":
+            return None
+        if choice is None and is_template(env, source, FLAGS | frozenset(context)) is False:
             return None
     name = f"<envdeck:{location_path}>"
+    template = None
     try:
         # Compiled under our own name, so a runtime error's traceback gives its line.
         code = env.compile(mark_lines(source), name=name, filename=name)
         template = env.template_class.from_code(env, code, env.make_globals(None))
         rendered = template.render(context)
-    except Exception as exc:  # a template may raise anything; the build goes on
-        line = _error_line(exc, name)
+    except BaseException as exc:  # a template may raise anything (even SystemExit)
+        if isinstance(exc, KeyboardInterrupt):
+            raise
+        line = _error_line(exc, name, template)
         message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
         warn(
             f"Jinja {'syntax' if isinstance(exc, jinja2.TemplateSyntaxError) else 'error'}: "
