@@ -17,6 +17,7 @@ from test_checks_support import (
 )
 
 from envdeck.checks import CheckContext, Status, run_check, uvlock
+from envdeck.checks.locking import declared_differences, pins
 from envdeck.checks.uvlock import LockError, read_lock
 
 PYPROJECT = """\
@@ -58,7 +59,15 @@ def test_lockfile_of_this_course_passes() -> None:
     )
     assert result.facts["fresh"] == "up to date with pyproject.toml (uv lock --check)"
     assert result.facts["environment"].endswith("(the project's .venv)")
-    assert f"uv.lock pins {len(lock.packages)} packages, all hashed, fresh" in result.summary
+    assert f"uv.lock pins {pins(lock)}, all hashed, fresh" in result.summary
+    # uv locks some packages once per resolution fork: the count is of names.
+    names = len({p.name for p in lock.packages})
+    assert pins(lock).startswith(f"{names} packages")
+    if names != len(lock.packages):
+        assert pins(lock) == f"{names} packages ({len(lock.packages)} entries)"
+        assert result.facts["packages"].endswith(
+            f"; {len(lock.packages)} entries: some locked at several versions"
+        )
 
 
 def test_lockfile_with_local_wheels_is_unhashed_and_warns(course: Path) -> None:
@@ -83,7 +92,7 @@ def test_installed_version_differing_from_the_lock_fails(course: Path) -> None:
     install(course / ".venv" / "bin" / "python", course / "wheels" / "demo-2.0-py3-none-any.whl")
     result = run_check("lockfile", CheckContext(project=course, timeout=30))
     assert result.status is Status.FAIL
-    assert "1 installed package differ from the lock (demo 2.0 (locked 1.0))" in result.summary
+    assert "1 installed package differs from the lock (demo 2.0 (locked 1.0))" in result.summary
     assert result.facts["version mismatches"] == "demo 2.0 (locked 1.0)"
 
 
@@ -115,11 +124,93 @@ def test_no_python_project_skips(tmp_path: Path) -> None:
     assert "no pyproject.toml and no uv.lock" in result.summary
 
 
-def test_freshness_is_not_checked_without_uv(course: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_freshness_without_uv_compares_pyproject_with_the_lock(
+    course: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("PATH", empty_path(course))
     result = run_check("lockfile", CheckContext(project=course))
-    assert result.facts["fresh"] == "not checked: uv is not installed (not found on PATH)"
-    assert result.status is Status.WARN  # for the unhashed wheel, not for uv
+    assert result.facts["uv lock --check"] == "not checked: uv is not installed (not found on PATH)"
+    assert result.facts["fresh"] == (
+        "pyproject.toml's requirements match uv.lock's record of them (uv is not installed; "
+        "compared without it)"
+    )
+    assert result.status is Status.WARN  # for the unhashed wheel, not for freshness
+    (course / "pyproject.toml").write_text(PYPROJECT.format(requirement="demo>=2"))
+    result = run_check("lockfile", CheckContext(project=course))
+    assert result.status is Status.FAIL
+    assert result.summary == (
+        "uv.lock is out of date with pyproject.toml (dependencies: demo>=2 (uv.lock: "
+        "demo==1.0)): run `uv lock`"
+    )
+
+
+def test_freshness_uv_cannot_decide_offline_falls_back_to_the_comparison(course: Path) -> None:
+    # A new requirement that is nowhere offline: uv cannot resolve, so it cannot say.
+    (course / "pyproject.toml").write_text(PYPROJECT.format(requirement='notthere", "demo==1.0'))
+    result = run_check("lockfile", CheckContext(project=course, timeout=30))
+    assert result.facts["uv lock --check"].startswith("could not be checked offline")
+    assert result.status is Status.FAIL
+    assert "(dependencies: notthere (uv.lock: nothing)): run `uv lock`" in result.summary
+    assert "uv could not check offline" in result.facts["fresh"]
+
+
+RICH = """\
+[project]
+name = "Course_X"
+version = "0"
+requires-python = "~=3.10"
+dependencies = ["demo~=1.0; python_version < '3.99'", "Extra[foo]>=1"]
+
+[project.optional-dependencies]
+Fast_Mode = ["tool>=1; python_version >= '3.10'"]
+
+[dependency-groups]
+test = ["tool"]
+dev = [{include-group = "test"}, "demo"]
+
+[tool.uv]
+package = false
+find-links = ["wheels"]
+no-index = true
+dev-dependencies = ["extra"]
+"""
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "difference"),
+    [
+        ("demo~=1.0", "demo>=2", "dependencies: demo>=2 (uv.lock: demo~=1.0)"),
+        ("Extra[foo]>=1", "Extra>=1", "dependencies: extra>=1 (uv.lock: extra[foo]>=1)"),
+        ('Fast_Mode = ["tool>=1', 'Fast_Mode = ["tool==1.0', "extra fast-mode: tool==1.0"),
+        ('test = ["tool"]', 'test = ["tool>=1"]', "group test: tool>=1 (uv.lock: tool)"),
+        ('dev-dependencies = ["extra"]', "dev-dependencies = []", "group dev: nothing"),
+        ('"~=3.10"', '">=3.9"', "requires-python >=3.9 (uv.lock: >=3.10, <4)"),
+    ],
+    ids=["specifier", "extras", "optional", "group", "legacy-dev", "requires-python"],
+)
+def test_comparison_without_uv_agrees_with_uv(
+    tmp_path: Path, old: str, new: str, difference: str
+) -> None:
+    # uv itself is the judge: every edit here makes `uv lock --check` say stale, and
+    # the unedited project (markers, ~=, extras, groups that include groups) is fresh.
+    project = tmp_path / "rich"
+    for name, version in [("demo", "1.0"), ("demo", "2.0"), ("extra", "1.0"), ("tool", "1.0")]:
+        make_wheel(project / "wheels", name, version)
+    (project / "pyproject.toml").write_text(RICH)
+    uv("lock", "--offline", "--python", sys.executable, "--quiet", cwd=project)
+    assert declared_differences(project) == []
+    assert RICH.count(old) == 1
+    (project / "pyproject.toml").write_text(RICH.replace(old, new))
+    judged = uv("lock", "--check", "--offline", "--python", sys.executable, cwd=project,
+                check=False)  # fmt: skip
+    assert judged.returncode != 0 and "needs to be updated" in judged.stderr, judged.stderr
+    differences = declared_differences(project)
+    assert differences is not None and len(differences) >= 1
+    assert any(d.startswith(difference) for d in differences), differences
+
+
+def test_comparison_of_this_course_finds_no_difference() -> None:
+    assert declared_differences(REPO) == []
 
 
 # --- the uv.lock reader -------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ from .tools import (
     site_dirs,
     tool_path,
 )
-from .uvlock import Lock, LockError, read_lock
+from .uvlock import Lock, Locked, LockError, read_lock
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,156 @@ def _freshness(project: Path) -> tuple[str, str]:
     return "unknown", f"could not be checked offline: {first.removeprefix('error: ')}"
 
 
+def _toml() -> Any:
+    """A TOML reader: tomllib, or tomli on Python 3.10 (Sphinx needs it there); None."""
+    try:
+        import tomllib
+
+        return tomllib
+    except ImportError:
+        pass
+    try:
+        import tomli
+
+        return tomli
+    except ImportError:
+        return None
+
+
+#: Python versions requires-python is compared on (uv rewrites ``~=3.10`` as
+#: ``>=3.10, <4``: the same versions, not the same text).
+_PYTHONS = [f"{major}.{minor}{patch}" for major in (2, 3, 4) for minor in range(0, 31)
+            for patch in ("", ".0", ".1", ".5", ".20")]  # fmt: skip
+
+
+def _requirement_sets(
+    project: dict[str, Any], pyproject: dict[str, Any]
+) -> dict[str, set[tuple[str, frozenset[str], Any]]]:
+    """pyproject.toml's requirements by where they are declared ("dependencies",
+    "extra X", "group G"): (name, extras, specifier set), markers left to uv."""
+    from packaging.requirements import Requirement
+
+    def key(text: str) -> tuple[str, frozenset[str], Any]:
+        req = Requirement(text)
+        return normalize(req.name), frozenset(map(normalize, req.extras)), req.specifier
+
+    sets: dict[str, set[tuple[str, frozenset[str], Any]]] = {
+        "dependencies": {key(r) for r in project.get("dependencies") or []}
+    }
+    for extra, reqs in (project.get("optional-dependencies") or {}).items():
+        sets[f"extra {normalize(extra)}"] = {key(r) for r in reqs}
+    groups: dict[str, list[Any]] = pyproject.get("dependency-groups") or {}
+
+    def expand(group: str, seen: tuple[str, ...] = ()) -> list[str]:
+        out: list[str] = []
+        for item in groups.get(group, []):
+            if isinstance(item, dict) and item.get("include-group") not in (*seen, group):
+                out += expand(str(item["include-group"]), (*seen, group))
+            elif isinstance(item, str):
+                out.append(item)
+        return out
+
+    for group in groups:
+        sets[f"group {normalize(group)}"] = {key(r) for r in expand(group)}
+    legacy = ((pyproject.get("tool") or {}).get("uv") or {}).get("dev-dependencies") or []
+    if legacy:
+        sets.setdefault("group dev", set()).update(key(r) for r in legacy)
+    return sets
+
+
+def _locked_sets(metadata: dict[str, Any]) -> dict[str, set[tuple[str, frozenset[str], Any]]]:
+    """The same, from the project's ``[package.metadata]`` in uv.lock."""
+    from packaging.specifiers import SpecifierSet
+
+    def key(entry: dict[str, Any]) -> tuple[str, frozenset[str], Any]:
+        return (
+            normalize(str(entry["name"])),
+            frozenset(normalize(str(e)) for e in entry.get("extras") or []),
+            SpecifierSet(str(entry.get("specifier", ""))),
+        )
+
+    sets: dict[str, set[tuple[str, frozenset[str], Any]]] = {"dependencies": set()}
+    for entry in metadata.get("requires-dist") or []:
+        extras = re.findall(r"\bextra\s*==\s*['\"]([^'\"]+)['\"]", str(entry.get("marker", "")))
+        for where in [f"extra {normalize(e)}" for e in extras] or ["dependencies"]:
+            sets.setdefault(where, set()).add(key(entry))
+    for group, entries in (metadata.get("requires-dev") or {}).items():
+        sets[f"group {normalize(group)}"] = {key(e) for e in entries}
+    return sets
+
+
+def _show(requirement: tuple[str, frozenset[str], Any]) -> str:
+    name, extras, specifier = requirement
+    return name + (f"[{','.join(sorted(extras))}]" if extras else "") + str(specifier)
+
+
+def declared_differences(project: Path) -> list[str] | None:
+    """How pyproject.toml's requirements (dependencies, extras, dependency groups,
+    requires-python) differ from what uv.lock records of them, compared without uv;
+    None when they cannot be compared here (no TOML reader, dynamic dependencies, a
+    file that does not parse)."""
+    from packaging.requirements import InvalidRequirement
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+    toml = _toml()
+    if toml is None:
+        return None
+    try:
+        pyproject = toml.loads((project / "pyproject.toml").read_text("utf8"))
+        lock = toml.loads((project / "uv.lock").read_text("utf8"))
+    except (OSError, ValueError):
+        return None
+    table = pyproject.get("project")
+    if not isinstance(table, dict) or "name" not in table:
+        return None
+    if {"dependencies", "optional-dependencies"} & set(table.get("dynamic") or []):
+        return None
+    name = normalize(str(table["name"]))
+    root = next(
+        (p for p in lock.get("package", []) if isinstance(p, dict)
+         and normalize(str(p.get("name", ""))) == name
+         and {"editable", "virtual"} & set(p.get("source") or {})),
+        None,
+    )  # fmt: skip
+    if root is None:
+        return [f"uv.lock has no package {name}"]
+    differences: list[str] = []
+    try:
+        declared = _requirement_sets(table, pyproject)
+        locked = _locked_sets(root.get("metadata") or {})
+        wanted, recorded = table.get("requires-python"), lock.get("requires-python")
+        if wanted and recorded:
+            a, b = SpecifierSet(str(wanted)), SpecifierSet(str(recorded))
+            if any(a.contains(v, prereleases=True) != b.contains(v, prereleases=True)
+                   for v in _PYTHONS):  # fmt: skip
+                differences.append(f"requires-python {wanted} (uv.lock: {recorded})")
+    except (InvalidRequirement, InvalidSpecifier, KeyError, TypeError, AttributeError):
+        return None
+    # An extra or group without requirements may or may not be recorded (older uv).
+    declared = {k: v for k, v in declared.items() if v or k == "dependencies"}
+    locked = {k: v for k, v in locked.items() if v or k == "dependencies"}
+    for where in sorted(set(declared) | set(locked)):
+        new = sorted(map(_show, declared.get(where, set()) - locked.get(where, set())))
+        old = sorted(map(_show, locked.get(where, set()) - declared.get(where, set())))
+        if new or old:
+            change = ", ".join(new) or "nothing"
+            differences.append(f"{where}: {change} (uv.lock: {', '.join(old) or 'nothing'})")
+    return differences
+
+
+def _distinct(packages: list[Locked]) -> int:
+    return len({normalize(p.name) for p in packages})
+
+
+def pins(lock: Lock) -> str:
+    """``47 packages``, or ``47 packages (57 entries)`` when uv locked some of them at
+    several versions (one per Python version or platform of a resolution fork)."""
+    text = plural(_distinct(lock.packages), "package")
+    if _distinct(lock.packages) == len(lock.packages):
+        return text
+    return f"{text} ({len(lock.packages)} entries)"
+
+
 @check(
     "lockfile",
     "The lockfile",
@@ -101,11 +252,13 @@ def _freshness(project: Path) -> tuple[str, str]:
 def lockfile_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
     """Whether the project's ``uv.lock`` is there and readable, how many packages it
     pins, whether every downloaded distribution in it is hashed, whether it is fresh
-    against ``pyproject.toml`` (``uv lock --check --offline``, when uv is installed) and
-    whether the installed distributions (the project's ``.venv``, else the running
-    environment) have the locked versions. Fails on a missing, unreadable or stale lock
-    or a version mismatch; warns on unhashed distributions, packages installed by hand
-    or a freshness uv could not decide offline. Skips outside a Python project."""
+    against ``pyproject.toml`` (``uv lock --check --offline``; without uv, or when uv
+    cannot decide offline, pyproject.toml's requirements, extras, dependency groups and
+    requires-python against what uv.lock records of them) and whether the installed
+    distributions (the project's ``.venv``, else the running environment) have the
+    locked versions. Fails on a missing, unreadable or stale lock or a version mismatch;
+    warns on unhashed distributions, packages installed by hand or a freshness that
+    could not be decided. Skips outside a Python project."""
     project = ctx.project
     if not (project / "uv.lock").exists() and not (project / "pyproject.toml").exists():
         raise CheckSkipped(f"{project} has no pyproject.toml and no uv.lock")
@@ -125,8 +278,13 @@ def lockfile_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
     third = lock.third_party
     facts = {
         "lockfile": f"uv.lock, format version {lock.version} (read with {lock.parser})",
-        "packages": f"{len(lock.packages)} ({len(third)} third-party, {len(lock.own)} the "
-        "project's own)",
+        "packages": f"{_distinct(lock.packages)} ({_distinct(third)} third-party, "
+        f"{len(lock.own)} the project's own)"
+        + (
+            f"; {len(lock.packages)} entries: some locked at several versions"
+            if _distinct(lock.packages) != len(lock.packages)
+            else ""
+        ),
         "requires-python": lock.requires_python or "(not recorded)",
         "resolution forks": str(lock.forks),
     }
@@ -142,9 +300,30 @@ def lockfile_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
         facts["no artifacts"] = f"{shorten(unpinned, 5)} (git, path or directory sources)"
 
     state, text = _freshness(project)
+    stale = "uv.lock is out of date with pyproject.toml (run `uv lock`)"
+    if state in ("unknown", "unchecked"):
+        # Without uv's answer, compare what pyproject.toml asks for with what uv.lock
+        # records of it: an edited requirement is the usual reason for a stale lock.
+        differences = declared_differences(project)
+        why = "uv is not installed" if state == "unchecked" else "uv could not check offline"
+        if differences is not None:
+            facts["uv lock --check"] = text
+        if differences:
+            state = "stale"
+            text = (
+                f"out of date: {shorten(differences, 2)} ({why}; compared pyproject.toml "
+                "with uv.lock's record of it)"
+            )
+            stale = f"uv.lock is out of date with pyproject.toml ({differences[0]}): run `uv lock`"
+        elif differences is not None:
+            state = "matches"
+            text = (
+                f"pyproject.toml's requirements match uv.lock's record of them ({why}; "
+                "compared without it)"
+            )
     facts["fresh"] = text
     if state == "stale":
-        fails.append("uv.lock is out of date with pyproject.toml (run `uv lock`)")
+        fails.append(stale)
     elif state == "unknown":
         warns.append("uv could not check offline whether uv.lock is fresh")
 
@@ -178,7 +357,8 @@ def lockfile_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
     if mismatched:
         facts["version mismatches"] = shorten(mismatched, 5)
         fails.append(
-            f"{plural(len(mismatched), 'installed package')} differ from the lock "
+            f"{plural(len(mismatched), 'installed package')} "
+            f"{'differs' if len(mismatched) == 1 else 'differ'} from the lock "
             f"({shorten(mismatched, 2)}): run `uv sync`"
         )
     if extra:
@@ -193,8 +373,8 @@ def lockfile_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
         return Outcome(Status.WARN, "; ".join(warns), facts)
     return Outcome(
         Status.PASS,
-        f"uv.lock pins {len(lock.packages)} packages, all hashed, "
-        + ("fresh, " if state == "fresh" else "")
+        f"uv.lock pins {pins(lock)}, all hashed, "
+        + ({"fresh": "fresh, ", "matches": "matching pyproject.toml, "}.get(state, ""))
         + f"and {env.label} matches it",
         facts,
     )
@@ -264,7 +444,7 @@ def freeze_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
         hashed = sum(p.hashed for p in lock.third_party)
         markers = sum(p.markers for p in lock.packages)
         missing = sorted(locked - frozen)
-        facts["lock packages"] = str(len(lock.packages))
+        facts["lock packages"] = pins(lock)
         facts["hashes"] = f"lock: {hashed}; freeze: none"
         facts["markers"] = (
             f"lock: {markers} dependency markers, {lock.forks} resolution forks; freeze: none"
@@ -298,8 +478,8 @@ def freeze_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
     else:
         summary = (
             f"a freeze records {plural(len(lines), 'name==version line')} and nothing else; "
-            f"uv.lock pins "
-            f"{len(lock.packages)} packages with {sum(p.hashed for p in lock.third_party)} "
-            f"hashes and {lock.forks} resolution forks"
+            f"uv.lock pins {pins(lock)} with "
+            f"{plural(sum(p.hashed for p in lock.third_party), 'hash', 'hashes')} and "
+            f"{plural(lock.forks, 'resolution fork')}"
         )
     return Outcome(Status.PASS, summary, facts, details)
