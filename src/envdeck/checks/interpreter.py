@@ -186,7 +186,7 @@ def platform_target(value: str) -> str:
     "The platform",
     options={"target": platform_target},
     depends_on=("interpreter", "system"),
-    key_facts=("os", "architecture", "libc", "runs only on"),
+    key_facts=("os", "architecture", "libc", "runs only on", "its wheels may need"),
 )
 def platform_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
     """The operating system and its version, the CPU architecture, the C library and its
@@ -203,14 +203,16 @@ def platform_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
     libc_name, libc_version = libc()
     os_name = _os_name()
     libc_text = f"{libc_name} {libc_version}".strip() or "(none found)"
-    bound = f"{_platform.system()} on {arch}"
-    if libc_name == "glibc":
-        bound += f" with glibc ≥ {libc_version}"
-    elif libc_name == "musl":
-        bound += f" with musl ≥ {libc_version}"
     impl = _platform.python_implementation()
     py_short = ".".join(_platform.python_version_tuple()[:2])
-    runs_on = f"{bound}, {impl} {py_short} ({abis[0] if abis else '?'})"
+    runs_on = f"{_platform.system()} on {arch}, {impl} {py_short} ({abis[0] if abis else '?'})"
+    # Installers pick the newest wheels this interpreter accepts, which may need up to
+    # this machine's C library (or macOS); what the installed ones need is system-libs'.
+    ceiling = ""
+    if libc_name in ("glibc", "musl") and libc_version:
+        ceiling = f"{libc_name} {libc_version}"
+    elif sys.platform == "darwin" and _platform.mac_ver()[0]:
+        ceiling = f"macOS {_platform.mac_ver()[0]}"
     facts = {
         "os": os_name,
         "kernel": f"{_platform.system()} {_platform.release()}",
@@ -223,6 +225,8 @@ def platform_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
         "platform tags": _platform_tag_summary(platforms),
         "runs only on": runs_on,
     }
+    if ceiling:
+        facts["its wheels may need"] = f"up to {ceiling} (this machine's)"
     details = "\n".join(str(t) for t in all_tags)
     target = options.get("target")
     if target:
@@ -234,4 +238,7 @@ def platform_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
         return Outcome(
             status, summary, facts, details, key_facts=("target", "os", "architecture", "libc")
         )
-    return Outcome(Status.PASS, f"a .venv made here runs only on {runs_on}", facts, details)
+    summary = f"a .venv made here runs only on {runs_on}"
+    if ceiling:
+        summary += f"; its wheels may need up to this machine's {ceiling}"
+    return Outcome(Status.PASS, summary, facts, details)
