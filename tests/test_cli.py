@@ -12,7 +12,7 @@ import pytest
 from packaging import tags
 
 from envdeck import __version__
-from envdeck.checks import check_names
+from envdeck.checks import check_names, get_check
 from envdeck.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
@@ -131,6 +131,15 @@ def test_list_names_every_check_and_its_options() -> None:
         assert f"\n{name}: " in "\n" + done.stdout
     assert "option target: A wheel platform tag" in done.stdout
     assert "option packages: Distribution names" in done.stdout
+    assert "option venv: A venv's directory, absolute or relative to the project" in done.stdout
+    assert "str(object=" not in done.stdout  # a bare `str` converter shows str's docstring
+    for name in check_names():
+        for option, convert in get_check(name).options.items():
+            assert convert.__module__.startswith("envdeck."), (name, option)
+            assert convert.__doc__, (name, option)
+    empty = envdeck("check", "venv-paths", "-o", "venv=")
+    assert empty.returncode == 2
+    assert "expected a venv directory such as .venv, got an empty value" in empty.stderr
 
 
 def test_project_in_the_home_directory_is_shown_with_a_tilde(tmp_path: Path) -> None:

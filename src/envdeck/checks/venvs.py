@@ -185,10 +185,18 @@ def _made_at(target: str) -> str:
     return str(path.parent.parent) if path.parent.name in ("bin", "Scripts") else str(path)
 
 
+def venv_path(value: str) -> str:
+    """A venv's directory, absolute or relative to the project (``.venv``, ``envs/py312``)."""
+    value = value.strip()
+    if not value:
+        raise ValueError("expected a venv directory such as .venv, got an empty value")
+    return value
+
+
 @check(
     "venv-paths",
     "Absolute paths baked into the venv",
-    options={"venv": str},
+    options={"venv": venv_path},
     depends_on=("project", "venv"),
     key_facts=("venv", "scripts", "pyvenv.cfg home", "activate"),
 )
