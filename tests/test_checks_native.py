@@ -2,8 +2,8 @@
 
 system-libs runs on real venvs with real shared objects (built with the C compiler
 when there is one).  There is no GPU here: the gpu check's skip is tested for real,
-and its parsing with a FAKE nvidia-smi on PATH (tests named ``*fake_nvidia_smi*``,
-marked ``fake_gpu``).
+and its parsing with a FAKE nvidia-smi on PATH (tests named ``*fake_nvidia_smi*``) or
+a FAKE libcuda built with the C compiler (``*fake_libcuda*``), all marked ``fake_gpu``.
 """
 
 from __future__ import annotations
@@ -337,3 +337,59 @@ def test_gpu_fake_nvidia_smi_hanging_times_out(
     assert result.status is Status.ERROR
     assert "timed out after 1 s" in result.summary
     assert json.loads(json.dumps(result.to_dict()))["status"] == "error"
+
+
+#: A FAKE CUDA driver API: the functions the check's ctypes probe calls, as libcuda.so.1
+#: exports them (CUresult is an int, 0 is CUDA_SUCCESS).
+FAKE_LIBCUDA = r"""
+#include <stdio.h>
+int cuInit(unsigned int flags) { return INIT_RESULT; }
+int cuDriverGetVersion(int *version) { *version = 12040; return 0; }
+int cuDeviceGetCount(int *count) { *count = 2; return 0; }
+int cuDeviceGet(int *device, int ordinal) { *device = ordinal; return 0; }
+int cuDeviceGetName(char *name, int len, int device) {
+    snprintf(name, len, "Fake GPU %d", device);
+    return 0;
+}
+"""
+
+
+def _fake_libcuda(directory: Path, init_result: int = 0) -> str:
+    """A directory holding a FAKE libcuda.so.1 (the driver cannot run here)."""
+    cc = _cc()
+    directory.mkdir(parents=True)
+    (directory / "cuda.c").write_text(FAKE_LIBCUDA)
+    _build(cc, "-shared", "-fPIC", f"-DINIT_RESULT={init_result}", "-o", "libcuda.so.1",
+           "cuda.c", cwd=directory)  # fmt: skip
+    return str(directory)
+
+
+@linux
+@pytest.mark.fake_gpu
+def test_gpu_fake_libcuda_through_ctypes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # No nvidia-smi: the check loads libcuda in a child interpreter, as on a machine
+    # with only the driver's library (containers often lack nvidia-smi).
+    driver = _fake_libcuda(tmp_path / "driver")  # before PATH loses the C compiler
+    monkeypatch.setenv("PATH", empty_path(tmp_path))
+    monkeypatch.setenv("LD_LIBRARY_PATH", driver)
+    monkeypatch.delenv("CUDA_VISIBLE_DEVICES", raising=False)
+    result = run_check("gpu", CheckContext(project=tmp_path, timeout=20))
+    assert result.status is Status.PASS, result.summary
+    assert result.facts["found by"] == "libcuda (ctypes)"
+    assert result.facts["GPUs"] == "2: Fake GPU 0, Fake GPU 1"
+    assert result.facts["driver supports CUDA up to"] == "12.4"
+    assert result.facts["driver"] == "NVIDIA (version: nvidia-smi is not installed)"
+    assert result.summary.startswith("2 GPUs (Fake GPU 0, Fake GPU 1), NVIDIA")
+
+
+@linux
+@pytest.mark.fake_gpu
+def test_gpu_fake_libcuda_without_a_device_skips(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    driver = _fake_libcuda(tmp_path / "driver", init_result=100)  # CUDA_ERROR_NO_DEVICE
+    monkeypatch.setenv("PATH", empty_path(tmp_path))
+    monkeypatch.setenv("LD_LIBRARY_PATH", driver)
+    result = run_check("gpu", CheckContext(project=tmp_path, timeout=20))
+    assert result.status is Status.SKIP
+    assert result.summary == "libcuda loads but sees no GPU (cuInit error 100)"

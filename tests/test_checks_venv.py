@@ -133,6 +133,40 @@ def test_venv_paths_of_a_moved_venv_fail(tmp_path: Path) -> None:
     assert f"activate sets VIRTUAL_ENV to {old} (missing)" in result.summary
 
 
+def test_venv_paths_whose_base_python_is_gone_fail(tmp_path: Path) -> None:
+    # The base Python was removed or moved: pyvenv.cfg's home names a directory that is
+    # gone. (Its python link still resolves here, so only home can fail the check.)
+    project = tmp_path / "course"
+    make_venv(project / ".venv")
+    cfg = project / ".venv" / "pyvenv.cfg"
+    gone = tmp_path / "pythons" / "3.x" / "bin"
+    lines = [f"home = {gone}" if line.startswith("home") else line
+             for line in cfg.read_text().splitlines()]  # fmt: skip
+    cfg.write_text("\n".join(lines) + "\n")
+    result = run_check("venv-paths", CheckContext(project=project))
+    assert result.status is Status.FAIL, result.summary
+    assert result.summary == f"{redact(project / '.venv')} is broken: its base Python " \
+        f"{redact(gone)} is gone"  # fmt: skip
+    assert result.facts["pyvenv.cfg home"] == f"{redact(gone)} (missing)"
+    assert result.facts["python link"].endswith("(resolves)")
+
+
+def test_venv_paths_with_a_broken_python_link_fail(tmp_path: Path) -> None:
+    # bin/python links to an interpreter that is gone; pyvenv.cfg's home still exists.
+    project = tmp_path / "course"
+    python = make_venv(project / ".venv")
+    gone = tmp_path / "removed" / "python3"
+    python.unlink()
+    python.symlink_to(gone)
+    result = run_check("venv-paths", CheckContext(project=project))
+    assert result.status is Status.FAIL, result.summary
+    assert result.summary == (
+        f"{redact(project / '.venv')} is broken: bin/python links to {redact(gone)}, which is gone"
+    )
+    assert result.facts["python link"] == f"{redact(gone)} (broken)"
+    assert result.facts["pyvenv.cfg home"].endswith("(exists)")
+
+
 def test_venv_paths_of_a_copied_venv_warn(tmp_path: Path) -> None:
     project = _course(tmp_path)
     copy = tmp_path / "copy"
