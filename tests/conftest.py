@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,13 +23,23 @@ _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 @dataclass
 class Built:
-    """A finished build: the app, its output directory and what it logged."""
+    """A finished build: the app, its output directory and what it logged.
+
+    A test that never reads ``warnings`` asserts by that alone that there were none:
+    the ``build`` fixture fails it on any warning left unread.
+    """
 
     app: Any
     srcdir: Path
     outdir: Path
-    warnings: str
+    logged_warnings: str
     status: str
+    warnings_read: bool = False
+
+    @property
+    def warnings(self) -> str:
+        self.warnings_read = True
+        return self.logged_warnings
 
     def html(self, docname: str = "index") -> BeautifulSoup:
         return BeautifulSoup((self.outdir / f"{docname}.html").read_text("utf8"), "html.parser")
@@ -48,7 +58,7 @@ BuildFn = Callable[..., Built]
 
 
 @pytest.fixture
-def build(tmp_path: Path, make_app: Any) -> BuildFn:
+def build(tmp_path: Path, make_app: Any) -> Iterator[BuildFn]:
     """Write ``files`` (name -> text) plus a conf.py into a project and build it.
 
     ``conf`` is the conf.py body (default: only envdeck); keyword arguments go to
@@ -57,6 +67,7 @@ def build(tmp_path: Path, make_app: Any) -> BuildFn:
     """
 
     srcdir = tmp_path / "src"
+    builds: list[Built] = []
 
     def _build(
         files: dict[str, str] | None = None,
@@ -72,14 +83,23 @@ def build(tmp_path: Path, make_app: Any) -> BuildFn:
                 path = srcdir / name
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_text(body, "utf8")
+        if builds:
+            # As between two sphinx-build processes: docutils' registries start empty
+            # (else the next app warns that Sphinx's own nodes are registered).
+            builds[-1].app.cleanup()
         app = make_app(buildername, srcdir=srcdir, **kwargs)
         app.build()
-        return Built(
+        built = Built(
             app=app,
             srcdir=srcdir,
             outdir=Path(app.outdir),
-            warnings=_ANSI.sub("", app._warning.getvalue()),
+            logged_warnings=_ANSI.sub("", app._warning.getvalue()),
             status=_ANSI.sub("", app._status.getvalue()),
         )
+        builds.append(built)
+        return built
 
-    return _build
+    yield _build
+    unread = [b.logged_warnings for b in builds if b.logged_warnings and not b.warnings_read]
+    if unread:
+        pytest.fail("unexpected warnings in a build:\n" + "\n".join(unread), pytrace=False)

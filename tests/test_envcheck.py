@@ -468,3 +468,6 @@ def test_pages_show_no_user_home_or_host_names(build, tmp_path, monkeypatch):
             assert str(home) not in text, path
             if len(host) > 4:
                 assert host not in text, path
+    # The build log too: the project has no uv.lock, and its warning says so safely.
+    assert "envcheck 'lockfile' failed: no uv.lock" in built.warnings
+    assert user not in built.warnings and str(home) not in built.warnings
