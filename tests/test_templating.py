@@ -54,6 +54,25 @@ def test_seed_prose_mode_has_its_five_sections(build):
     assert built.warnings == ""
 
 
+@pytest.mark.parametrize("slide", [False, True])
+def test_seed_doctree_per_flag(build, slide):
+    from docutils import nodes
+
+    built = build({"index.md": SEED}, confoverrides={"slide": slide})
+    assert built.warnings == ""
+    doctree = built.doctree()
+    cards = [
+        node for node in doctree.findall(nodes.container) if node.get("design_component") == "card"
+    ]
+    titles = [s[0].astext() for s in doctree.findall(nodes.section)][1:]
+    if slide:
+        assert len(cards) == 2
+        assert "hardcoded" not in doctree.astext()
+    else:
+        assert not cards
+        assert titles == SEED_SECTIONS
+
+
 @pytest.mark.parametrize(
     ("value", "slide"),
     [
