@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -151,6 +152,40 @@ def test_project_in_the_home_directory_is_shown_with_a_tilde(tmp_path: Path) -> 
     document = json.loads(done.stdout)
     assert document["project"] == "~/course"
     assert "zed_learner" not in done.stdout
+
+
+def test_from_a_subdirectory_the_project_is_found_upwards(tmp_path: Path) -> None:
+    # As uv does: `envdeck check` in course/src checks course (its pyproject.toml and
+    # uv.lock), not src, where the lockfile check would skip.
+    course = tmp_path / "course"
+    (course / "src" / "pkg").mkdir(parents=True)
+    (course / "pyproject.toml").write_text(
+        '[project]\nname = "course"\nversion = "0"\nrequires-python = ">=3.10"\n'
+        "dependencies = []\n\n[tool.uv]\npackage = false\n"
+    )
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "UV_PROJECT_ENVIRONMENT")
+    }
+    uv = shutil.which("uv")
+    if uv is None:
+        pytest.skip("uv is not installed")
+    locked = subprocess.run([uv, "lock", "--offline", "--quiet"], cwd=course, env=env,
+                            capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert locked.returncode == 0, locked.stderr
+    done = envdeck("check", "lockfile", "--json", cwd=course / "src" / "pkg")
+    document = json.loads(done.stdout)
+    assert document["project"].endswith("/course")
+    (result,) = document["results"]
+    assert result["status"] != "skip", result["summary"]
+    assert result["facts"]["lockfile"].startswith("uv.lock, format version")
+    # Given explicitly, --project is taken as it is.
+    there = envdeck("check", "lockfile", "--json", "--project", ".", cwd=course / "src")
+    assert json.loads(there.stdout)["results"][0]["status"] == "skip"
+    # Without a project above, the current directory.
+    alone = tmp_path / "alone"
+    alone.mkdir()
+    plain = json.loads(envdeck("check", "lockfile", "--json", cwd=alone).stdout)
+    assert plain["project"].endswith("/alone")
 
 
 def test_the_console_script() -> None:

@@ -63,10 +63,11 @@ def add_check_parser(subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument(
         "--project",
         type=Path,
-        default=Path("."),
+        default=None,
         metavar="DIR",
         help="the project directory: its uv.lock, pyproject.toml, .gitignore, .venv "
-        "(default: the current directory)",
+        "(default: the nearest directory upwards from here with a pyproject.toml or "
+        "uv.lock, as uv finds it; else the current directory)",
     )
     parser.add_argument("--json", action="store_true", help="print JSON for machines")
     parser.add_argument(
@@ -107,6 +108,16 @@ def add_check_parser(subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument("--list", action="store_true", help="list the checks and their options")
     parser.set_defaults(func=run_checks)
     return parser
+
+
+def find_project(start: Path) -> Path:
+    """The nearest of ``start`` and its parents holding a pyproject.toml or uv.lock (as
+    uv looks for the project from a subdirectory); ``start`` when none does."""
+    start = start.absolute()
+    for directory in (start, *start.parents):
+        if (directory / "pyproject.toml").is_file() or (directory / "uv.lock").is_file():
+            return directory
+    return start
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -176,7 +187,7 @@ def run_checks(args: argparse.Namespace, out: TextIO | None = None) -> int:
             convert_options(get_check(name), given)
         except ValueError as err:
             return _usage_error(f"{name}: {err}")
-    project = args.project.expanduser()
+    project = args.project.expanduser() if args.project is not None else find_project(Path.cwd())
     if not project.is_dir():
         return _usage_error(f"--project: {project} is not a directory")
     allow = frozenset(args.allow_env)
