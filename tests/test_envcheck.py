@@ -141,6 +141,8 @@ def test_badge_css_is_added_for_html_builders(build):
     assert ".envdeck-badge-fail" in css
     # only envdeck's own file: the deck's files are not copied into the handout
     assert not (built.outdir / "_static" / "envdeck-deck.js").exists()
+    # copied, not added to html_static_path: conf.py's value stays as written
+    assert not [p for p in built.app.config.html_static_path if "envdeck" in p]
 
 
 def test_badge_css_reaches_the_deck(build):

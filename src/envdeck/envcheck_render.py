@@ -17,7 +17,6 @@ import os
 import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
@@ -25,13 +24,13 @@ from sphinx import addnodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx_design.shared import PassthroughTextElement, create_component
 
+from .assets import add_css
 from .checks import CheckResult
 from .envcheck_cache import CachedResult, EnvcheckUse, get_data
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
-STATIC_DIR = Path(__file__).parent / "static"
 STATIC_CSS = "envcheck.css"
 
 #: The words on the badges; colour alone never carries the status.
@@ -343,8 +342,4 @@ def add_static_assets(app: Sphinx) -> None:
     """The badge colours, for HTML-format builders only (the deck included)."""
     if app.builder.format != "html":
         return
-    # The file alone: other files in static/ belong to other features.
-    css = str(STATIC_DIR / STATIC_CSS)
-    if css not in app.config.html_static_path:
-        app.config.html_static_path.append(css)
-    app.add_css_file(STATIC_CSS)
+    add_css(app, STATIC_CSS)

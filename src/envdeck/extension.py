@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from . import __version__
+from .assets import setup_assets
 from .config import setup_config
 from .envcheck import setup_envcheck
 from .handout import setup_handout
@@ -23,6 +24,7 @@ def setup_extension(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("myst_parser")
     app.setup_extension("sphinx_design")
     setup_config(app)
+    setup_assets(app)
     setup_myst(app)
     setup_templating(app)
     setup_slides(app)

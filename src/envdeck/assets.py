@@ -1,0 +1,42 @@
+"""envdeck's own CSS files in HTML output.
+
+Each file is linked at ``builder-inited`` and copied into ``_static/`` when the build
+finishes, rather than appended to ``html_static_path``: a value changed at
+``builder-inited`` differs from conf.py's on the next run, and Sphinx would report
+"the configuration has changed" on every build.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sphinx.util.fileutil import copy_asset_file
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+STATIC_DIR = Path(__file__).parent / "static"
+_WANTED = "envdeck_css_files"
+
+
+def add_css(app: Sphinx, name: str, **attributes: Any) -> None:
+    """Link ``static/<name>`` from every page and copy it with the build's output."""
+    app.add_css_file(name, **attributes)
+    # Kept on the builder: one per build, as the link is.
+    wanted: set[str] = getattr(app.builder, _WANTED, set())
+    wanted.add(name)
+    setattr(app.builder, _WANTED, wanted)
+
+
+def copy_css(app: Sphinx, exception: BaseException | None) -> None:
+    wanted = getattr(app.builder, _WANTED, ())
+    if exception is not None or not wanted:
+        return
+    static = Path(app.outdir) / "_static"
+    for name in sorted(wanted):
+        copy_asset_file(STATIC_DIR / name, static / name, force=True)
+
+
+def setup_assets(app: Sphinx) -> None:
+    app.connect("build-finished", copy_css)
