@@ -69,6 +69,7 @@ A vertical slide.
 ## A very long slide
 
 {"".join(f"- point {i} of far too many for one slide{chr(10)}" for i in range(1, 61))}
+(tools-compared)=
 ## Tabs and badges
 
 ::::{{tab-set}}
@@ -228,6 +229,13 @@ def test_arrow_keys_move_between_slides(page, deck, requests, shots):
 def test_a_link_to_a_section_opens_its_slide(page, deck):
     open_deck(page, f"{deck}/index.html#below-code")
     assert indices(page) == (1, 1)
+
+
+def test_a_link_to_a_label_opens_its_slide(page, deck):
+    # The <section> keeps the heading's id; the label above it must still lead there.
+    open_deck(page, f"{deck}/index.html#tools-compared")
+    assert indices(page) == (4, 0)
+    assert "Tabs and badges" in page.evaluate("Reveal.getCurrentSlide().textContent")
 
 
 def test_code_is_coloured_and_math_is_rendered(page, deck):

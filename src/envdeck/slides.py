@@ -210,16 +210,27 @@ class DeckTranslator(RevealjsSlideTranslator):
     visit_literal_block = HTML5Translator.visit_literal_block
     depart_literal_block = HTML5Translator.depart_literal_block
 
-    def visit_transition(self, node: nodes.transition) -> None:
-        # Only a `---` between a slide's blocks breaks it: inside a card, an
-        # admonition or a tab, closing the <section> would close the directive's
-        # <div>s and the deck's div.slides with it.  There it stays a rule.
-        if self.section_level < 1 or not isinstance(node.parent, (nodes.section, nodes.document)):
-            super().visit_transition(node)
-            return
-        # End this slide and go on in a new one, below it (like `revealjs-break`).
-        self.body.append("</section>\n<section>\n")
-        raise nodes.SkipNode
+    def visit_section(self, node: nodes.section) -> None:
+        super().visit_section(node)
+        # A <section> keeps one id (or none below ###): the others — a `(label)=`
+        # target above the heading — become anchors inside the slide, which
+        # reveal.js follows to their slide (`page.html#label`).
+        ids = list(node.get("ids", ()))
+        if self.section_level < 4 and ids and self.config.revealjs_use_section_ids:
+            ids.pop()
+        self.body.extend(f'<span id="{self.attval(id_)}"></span>' for id_ in ids)
+
+
+def visit_transition(self, node: nodes.transition) -> None:
+    # Only a `---` between a slide's blocks breaks it: inside a card, an
+    # admonition or a tab, closing the <section> would close the directive's
+    # <div>s and the deck's div.slides with it.  There it stays a rule.
+    if self.section_level < 1 or not isinstance(node.parent, (nodes.section, nodes.document)):
+        super().visit_transition(node)
+        return
+    # End this slide and go on in a new one, below it (like `revealjs-break`).
+    self.body.append("</section>\n<section>\n")
+    raise nodes.SkipNode
 
 
 # --- the builders ---------------------------------------------------------------
