@@ -220,17 +220,16 @@ class DeckTranslator(RevealjsSlideTranslator):
             ids.pop()
         self.body.extend(f'<span id="{self.attval(id_)}"></span>' for id_ in ids)
 
-
-def visit_transition(self, node: nodes.transition) -> None:
-    # Only a `---` between a slide's blocks breaks it: inside a card, an
-    # admonition or a tab, closing the <section> would close the directive's
-    # <div>s and the deck's div.slides with it.  There it stays a rule.
-    if self.section_level < 1 or not isinstance(node.parent, (nodes.section, nodes.document)):
-        super().visit_transition(node)
-        return
-    # End this slide and go on in a new one, below it (like `revealjs-break`).
-    self.body.append("</section>\n<section>\n")
-    raise nodes.SkipNode
+    def visit_transition(self, node: nodes.transition) -> None:
+        # Only a `---` between a slide's blocks breaks it: inside a card, an
+        # admonition or a tab, closing the <section> would close the directive's
+        # <div>s and the deck's div.slides with it.  There it stays a rule.
+        if self.section_level < 1 or not isinstance(node.parent, (nodes.section, nodes.document)):
+            super().visit_transition(node)
+            return
+        # End this slide and go on in a new one, below it (like `revealjs-break`).
+        self.body.append("</section>\n<section>\n")
+        raise nodes.SkipNode
 
 
 # --- the builders ---------------------------------------------------------------
