@@ -7,7 +7,9 @@ the checks in the pages run for real on the machine that runs the tests.
 
 from __future__ import annotations
 
+import functools
 import getpass
+import http.server
 import json
 import os
 import pickle
@@ -15,6 +17,8 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -411,3 +415,276 @@ def test_no_slide_of_the_course_reaches_past_the_frame_sideways(
             browser.close()
     assert walked >= 40
     assert not problems, problems
+
+
+# --- The course looked at as a person would: contrast, text size, screenshots ---------
+
+#: WCAG 2 contrast ratio of each visible element's own text against what lies behind
+#: it: the first opaque background among its ancestors, with translucent ones blended
+#: over it; behind everything, the page's (on a deck, the slide's reveal.js background,
+#: else the theme's body).  Text inside code highlighting counts like any other.
+#: Large text (WCAG: 18 pt, or 14 pt bold) needs 3:1, the rest 4.5:1.
+CONTRAST_PROBE = """(scale) => {
+  const canvas = document.createElement('canvas');
+  canvas.width = canvas.height = 1;
+  const ctx = canvas.getContext('2d', {willReadFrequently: true});
+  // Any CSS colour (hex, rgb(), color-mix(), oklch()...) as [r, g, b, alpha 0..1].
+  const rgba = (css) => {
+    ctx.clearRect(0, 0, 1, 1);
+    ctx.fillStyle = '#000';
+    ctx.fillStyle = css;
+    ctx.fillRect(0, 0, 1, 1);
+    const [r, g, b, a] = ctx.getImageData(0, 0, 1, 1).data;
+    return [r, g, b, a / 255];
+  };
+  const over = (top, below) => {
+    const a = top[3] + below[3] * (1 - top[3]);
+    if (a === 0) return [0, 0, 0, 0];
+    const mix = (i) => (top[i] * top[3] + below[i] * below[3] * (1 - top[3])) / a;
+    return [mix(0), mix(1), mix(2), a];
+  };
+  const luminance = (c) => {
+    const [r, g, b] = c.slice(0, 3).map((v) => { v /= 255;
+      return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const white = [255, 255, 255, 1];
+  const slide = window.Reveal ? Reveal.getCurrentSlide() : null;
+  let page = over(rgba(getComputedStyle(document.body).backgroundColor),
+    over(rgba(getComputedStyle(document.documentElement).backgroundColor), white));
+  if (slide) {
+    const own = Reveal.getSlideBackground(slide);
+    if (own) page = over(rgba(getComputedStyle(own).backgroundColor), page);
+  }
+  const behind = (el) => {
+    const layers = [];
+    let image = null;
+    for (let node = el; node && node !== document.body; node = node.parentElement) {
+      const style = getComputedStyle(node);
+      if (style.backgroundImage !== 'none') image = image || node.tagName.toLowerCase();
+      const color = rgba(style.backgroundColor);
+      if (color[3] > 0) layers.push(color);
+      if (color[3] === 1) break;
+    }
+    return {color: layers.reverse().reduce((below, top) => over(top, below), page), image};
+  };
+  const failures = [];
+  let worst = Infinity;
+  let measured = 0;
+  const root = slide || document.body;
+  for (const el of [root, ...root.querySelectorAll('*')]) {
+    const text = [...el.childNodes].filter((n) => n.nodeType === Node.TEXT_NODE)
+      .map((n) => n.textContent).join(' ').replace(/\\s+/g, ' ').trim();
+    if (!text || !el.getClientRects().length) continue;
+    const style = getComputedStyle(el);
+    if (style.visibility !== 'visible') continue;
+    let opacity = 1;
+    for (let node = el; node; node = node.parentElement)
+      opacity *= parseFloat(getComputedStyle(node).opacity);
+    if (opacity < 0.05) continue;  // a fragment not shown yet
+    const bg = behind(el);
+    const fg = rgba(style.color);
+    fg[3] *= opacity;
+    const [hi, lo] = [luminance(over(fg, bg.color)), luminance(bg.color)].sort((a, b) => b - a);
+    const ratio = (hi + 0.05) / (lo + 0.05);
+    const px = parseFloat(style.fontSize) * scale;
+    const large = px >= 24 || (px >= 18.66 && parseInt(style.fontWeight, 10) >= 700);
+    measured++;
+    worst = Math.min(worst, ratio);
+    if (ratio < (large ? 3 : 4.5) || bg.image) {
+      failures.push(`${el.tagName.toLowerCase()}.${el.classList[0] || ''} "${text.slice(0, 40)}"`
+        + ` ${ratio.toFixed(2)}:1` + (bg.image ? ` over a ${bg.image}'s background image` : ''));
+    }
+  }
+  return {failures, worst, measured};
+}"""
+
+#: The smallest text on the current slide, as shown: the computed font size (which
+#: envdeck-deck.js shrinks on a tall slide) times reveal.js's scale of the frame.
+SIZE_PROBE = """(least) => {
+  const scale = Reveal.getScale();
+  const small = [];
+  let smallest = Infinity;
+  for (const el of Reveal.getCurrentSlide().querySelectorAll('*')) {
+    const text = [...el.childNodes].filter((n) => n.nodeType === Node.TEXT_NODE)
+      .map((n) => n.textContent).join(' ').replace(/\\s+/g, ' ').trim();
+    if (!text || !el.getClientRects().length) continue;
+    const px = parseFloat(getComputedStyle(el).fontSize) * scale;
+    smallest = Math.min(smallest, px);
+    if (px < least)
+      small.push(`${el.tagName.toLowerCase()}.${el.classList[0] || ''} "${text.slice(0, 40)}" `
+        + `${px.toFixed(1)}px`);
+  }
+  return {small, smallest};
+}"""
+
+#: 16 px, the browsers' default text size, is 12 pt on a 1280x720 slide (PowerPoint's
+#: 13.33 x 7.5 in page at 96 dpi): below that, text on a laptop's full screen or a
+#: projector is hard to read from the back of a room.  Every text on a slide counts:
+#: card text, table cells and code are read too.
+LEAST_SLIDE_TEXT_PX = 16
+
+
+@dataclass
+class Look:
+    """One handout page or one slide, looked at in Chromium."""
+
+    where: str
+    shot: Path
+    contrast: dict
+    sizes: dict | None = None
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def pages_of(out: Path) -> list[Path]:
+    return [
+        path
+        for path in sorted(out.rglob("*.html"))
+        if not any(part.startswith("_") for part in path.relative_to(out).parts)
+    ]
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the screenshots go, for a person to look at: $ENVDECK_SHOTS (or
+    $ENVDECK_SCREENSHOTS, as tests/test_deck_browser.py has it), else a tmp dir."""
+    folder = os.environ.get("ENVDECK_SHOTS") or os.environ.get("ENVDECK_SCREENSHOTS")
+    path = Path(folder) if folder else tmp_path_factory.mktemp("shots")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@pytest.fixture(scope="module")
+def looks(builds: dict[str, CourseBuild], shots: Path) -> Iterator[list[Look]]:
+    """Every handout page (html builder) and every slide of the deck, served from
+    127.0.0.1, measured and photographed at 1280x720 once for the tests below."""
+    if not shutil.which("chromium"):
+        pytest.skip("needs Debian's chromium")
+    from playwright.sync_api import sync_playwright
+
+    handout, deck = builds["handout"].out, builds["deck"].out
+    assert handout.parent == deck.parent
+    handler = functools.partial(QuietHandler, directory=str(handout.parent))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    found: list[Look] = []
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(
+                executable_path=shutil.which("chromium"), args=CHROMIUM_FLAGS
+            )
+            try:
+                page = browser.new_page(viewport={"width": 1280, "height": 720})
+                for path in pages_of(handout):
+                    name = path.relative_to(handout).as_posix()
+                    page.goto(f"{base}/{handout.name}/{name}")
+                    page.evaluate("document.fonts.ready")
+                    shot = shots / f"handout-{name.replace('/', '-')[:-5]}.png"
+                    page.screenshot(path=shot, full_page=True)
+                    found.append(Look(f"handout {name}", shot, page.evaluate(CONTRAST_PROBE, 1)))
+                for path in pages_of(deck):
+                    name = path.relative_to(deck).as_posix()
+                    page.goto(f"{base}/{deck.name}/{name}")
+                    page.wait_for_function(
+                        "document.documentElement.getAttribute('data-envdeck-fit') === 'ready'"
+                    )
+                    page.evaluate(
+                        "Reveal.configure({transition: 'none', backgroundTransition: 'none'})"
+                    )
+                    slides = page.evaluate(
+                        "Reveal.getSlides().map((s) => Reveal.getIndices(s))"
+                        ".map((i) => [i.h, i.v || 0])"
+                    )
+                    for h, v in slides:
+                        page.evaluate(f"Reveal.slide({h}, {v})")
+                        page.wait_for_function(
+                            "Reveal.getCurrentSlide().hasAttribute('data-envdeck-scale')"
+                        )
+                        shot = shots / f"deck-{name.replace('/', '-')[:-5]}-{h}.{v}.png"
+                        page.screenshot(path=shot)
+                        scale = page.evaluate("Reveal.getScale()")
+                        found.append(
+                            Look(
+                                f"deck {name} slide {h}.{v}",
+                                shot,
+                                page.evaluate(CONTRAST_PROBE, scale),
+                                page.evaluate(SIZE_PROBE, LEAST_SLIDE_TEXT_PX),
+                            )
+                        )
+            finally:
+                browser.close()
+        yield found
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_every_page_and_slide_is_photographed(looks: list[Look]) -> None:
+    handout = [look for look in looks if look.sizes is None]
+    slides = [look for look in looks if look.sizes is not None]
+    assert len(handout) >= 8 and len(slides) >= 40
+    for look in looks:
+        # A PNG with something drawn in it: a blank 1280x720 one is a few KB.
+        assert look.shot.read_bytes()[:4] == b"\x89PNG", look.where
+        assert look.shot.stat().st_size > 10_000, look.where
+
+
+def test_all_text_has_enough_contrast(looks: list[Look]) -> None:
+    """WCAG AA (4.5:1, or 3:1 for large text) on every handout page and every slide."""
+    assert all(look.contrast["measured"] > 0 for look in looks)
+    failing = {look.where: look.contrast["failures"] for look in looks if look.contrast["failures"]}
+    assert not failing, "\n".join(f"{where}: {found}" for where, found in failing.items())
+
+
+def test_every_slide_is_readable_at_1280x720(looks: list[Look]) -> None:
+    slides = [look for look in looks if look.sizes is not None]
+    small = {
+        f"{look.where} (smallest {look.sizes['smallest']:.1f}px)": look.sizes["small"][:5]
+        for look in slides
+        if look.sizes["small"]
+    }
+    assert not small, "\n".join(f"{where}: {found}" for where, found in small.items())
+
+
+@pytest.mark.skipif(not shutil.which("chromium"), reason="needs Debian's chromium")
+def test_single_page_handout_shows_deep_headings_as_headings(
+    builds: dict[str, CourseBuild],
+) -> None:
+    """The authoring pages nested into the one page reach h5 and h6: on screen too."""
+    from playwright.sync_api import sync_playwright
+
+    probe = """() => {
+        const style = (sel) => getComputedStyle(document.querySelector(sel));
+        const size = (sel) => parseFloat(style(sel).fontSize);
+        return {h5: size('h5'), h6: size('h6'), text: size('div.body p'),
+                h5Weight: parseInt(style('h5').fontWeight, 10),
+                h6Weight: parseInt(style('h6').fontWeight, 10)};
+    }"""
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_FLAGS)
+        try:
+            page = browser.new_page()
+            page.goto((builds["singlehtml"].out / "index.html").as_uri())
+            seen = {media: None for media in ("screen", "print")}
+            for media in seen:
+                page.emulate_media(media=media)
+                seen[media] = page.evaluate(probe)
+        finally:
+            browser.close()
+    for media, sizes in seen.items():
+        assert sizes["h5"] > sizes["text"] and sizes["h5Weight"] >= 700, (media, sizes)
+        assert sizes["h6"] > sizes["text"] and sizes["h6Weight"] >= 700, (media, sizes)
+
+
+def test_deck_configuration_slides_list_every_option(builds: dict[str, CourseBuild]) -> None:
+    # On the deck the one table is three, by topic, with the names written out.
+    soup = builds["deck"].html("authoring/configuration.html")
+    tables = [t for t in soup.select("table") if t.select_one("th").get_text(strip=True) == "Name"]
+    assert len(tables) == 3
+    names = [code.get_text() for t in tables for code in t.select("td:first-child code")]
+    assert sorted(names) == sorted(option.name for option in OPTIONS)
