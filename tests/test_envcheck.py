@@ -376,7 +376,7 @@ def test_sphinx_build_W_fails_on_a_failing_check(tmp_path):
     (tmp_path / "conf.py").write_text('extensions = ["envdeck"]\n', "utf8")
     (tmp_path / "index.md").write_text(page(failing()), "utf8")
     proc = subprocess.run(
-        [sys.executable, "-m", "sphinx", "-W", "-q", "-b", "html", ".", "_build"],
+        [sys.executable, "-m", "sphinx", "--no-color", "-W", "-q", "-b", "html", ".", "_build"],
         cwd=tmp_path,
         capture_output=True,
         text=True,

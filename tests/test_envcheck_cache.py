@@ -270,7 +270,7 @@ FAILING = envcheck("packages", ":packages: envdeck-surely-not-installed")
 def test_a_cached_failure_fails_a_rebuild_with_nothing_changed(tmp_path, flags):
     (tmp_path / "conf.py").write_text('extensions = ["envdeck"]\n', "utf8")
     (tmp_path / "index.md").write_text(page("Home", "Intro.\n", FAILING), "utf8")
-    command = [sys.executable, "-m", "sphinx", *flags, "-b", "html", ".", "_build"]
+    command = [sys.executable, "-m", "sphinx", "--no-color", *flags, "-b", "html", ".", "_build"]
 
     def sphinx_build() -> subprocess.CompletedProcess[str]:
         return subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=120)

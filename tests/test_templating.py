@@ -106,7 +106,7 @@ def test_slide_flag_from_the_command_line(tmp_path, value, marker):
     src.mkdir()
     (src / "conf.py").write_text('extensions = ["envdeck"]\n')
     (src / "index.md").write_text("# T\n\n{% if slide %}\nDECK\n{% else %}\nHANDOUT\n{% endif %}\n")
-    cmd = [sys.executable, "-m", "sphinx", "-q", "-b", "text", "-D", f"slide={value}"]
+    cmd = [sys.executable, "-m", "sphinx", "--no-color", "-q", "-b", "text", "-D", f"slide={value}"]
     proc = subprocess.run([*cmd, str(src), str(tmp_path / "out")], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert marker in (tmp_path / "out" / "index.txt").read_text()
@@ -374,7 +374,7 @@ def test_dash_w_fails_the_build_on_a_jinja_error(tmp_path):
     src.mkdir()
     (src / "conf.py").write_text('extensions = ["envdeck"]\n')
     (src / "index.md").write_text("# T\n\n{% if slide %}\n{{ nope }}\n{% endif %}\n")
-    base = [sys.executable, "-m", "sphinx", "-q", "-D", "slide=1", str(src)]
+    base = [sys.executable, "-m", "sphinx", "--no-color", "-q", "-D", "slide=1", str(src)]
     ok = subprocess.run([*base, str(tmp_path / "a")], capture_output=True, text=True)
     assert ok.returncode == 0 and "[envdeck.jinja]" in ok.stderr
     failed = subprocess.run([*base, str(tmp_path / "b"), "-W"], capture_output=True, text=True)
