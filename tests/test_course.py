@@ -240,6 +240,33 @@ def test_latex_handout_carries_the_check_results(builds: dict[str, CourseBuild])
     assert not list(out.glob("**/envdeck-print.css")) and "envdeck-print" not in tex
 
 
+def test_latex_handout_compiles_to_a_pdf_with_the_results(
+    builds: dict[str, CourseBuild],
+) -> None:
+    latexmk = shutil.which("latexmk")
+    if latexmk is None or shutil.which("pdflatex") is None:
+        pytest.skip("no latexmk/pdflatex here (.ci/run installs TeX Live)")
+    out = builds["latex"].out
+    tex = next(out.glob("*.tex"))
+    proc = subprocess.run(
+        [latexmk, "-pdf", "-interaction=nonstopmode", "-halt-on-error", tex.name],
+        cwd=out,
+        capture_output=True,
+        text=True,
+        errors="replace",  # TeX logs mix encodings
+        timeout=300,
+        check=False,
+    )
+    errors = [line for line in proc.stdout.splitlines() if line.startswith("!")]
+    assert proc.returncode == 0, errors or proc.stdout[-3000:]
+    from pypdf import PdfReader
+
+    text = " ".join(page.extract_text() for page in PdfReader(tex.with_suffix(".pdf")).pages)
+    assert "PASS" in text and "Instructor note" in text
+    # The performance page's "≤ 1.3 ×", typeset through envdeck's declarations.
+    assert "≤" in text
+
+
 def test_no_personal_data_in_any_output(builds: dict[str, CourseBuild]) -> None:
     # Generic account names ("root") are words of the lesson's text too.
     secrets = {str(Path.home()) + "/", socket.gethostname(), getpass.getuser()}
