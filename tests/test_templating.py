@@ -286,7 +286,20 @@ def test_bad_template_mode_warns_and_falls_back(build):
         conf='extensions = ["envdeck"]\nenvdeck_templates = "sometimes"\n',
     )
     assert "[envdeck.config]" in built.warnings and "envdeck_templates" in built.warnings
+    # at the line of conf.py that set it
+    assert "conf.py:2: WARNING: invalid value for 'envdeck_templates'" in built.warnings
     assert "{{ 6 * 7 }}" in built.html().get_text()
+
+
+def test_bad_value_from_the_command_line_warns_without_a_conf_line(build):
+    built = build(
+        {"index.md": "# T\n"},
+        conf='extensions = ["envdeck"]\nenvdeck_templates = "auto"\n',
+        confoverrides={"envdeck_templates": "sometimes"},
+    )
+    [line] = built.warning_lines()
+    assert line.startswith("WARNING: invalid value for 'envdeck_templates'"), line
+    assert line.endswith("[envdeck.config]")
 
 
 def test_jinja_comments_use_double_hash_so_myst_anchors_survive(build):

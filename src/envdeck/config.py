@@ -9,8 +9,10 @@ configuration reference in the docs is generated from :data:`OPTIONS`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sphinx.errors import ConfigError
@@ -217,6 +219,23 @@ OPTIONS: list[Option] = [
 OPTIONS_BY_NAME = {option.name: option for option in OPTIONS}
 
 
+def _where_set(app: Sphinx, config: Config, name: str) -> str | None:
+    """``conf.py:LINE`` where the value is assigned; None for ``-D`` or when not found."""
+    if name in getattr(config, "_overrides", {}) or not app.confdir:
+        return None
+    conf_py = Path(app.confdir) / "conf.py"
+    try:
+        lines = conf_py.read_text("utf8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    assignment = re.compile(rf"\s*{re.escape(name)}\s*[:=]")
+    for number, line in enumerate(lines, start=1):
+        if assignment.match(line):
+            # "path:line" is a location as it stands (a bare path would be a docname).
+            return f"{conf_py}:{number}"
+    return None
+
+
 def validate_config(app: Sphinx, config: Config) -> None:
     """Convert every envdeck value in place; warn and fall back on a bad one."""
     for option in OPTIONS:
@@ -229,6 +248,7 @@ def validate_config(app: Sphinx, config: Config) -> None:
             warn(
                 f"invalid value for {option.name!r}: {err}; using the default {option.default!r}",
                 EnvdeckWarning.CONFIG,
+                location=_where_set(app, config, option.name),
             )
             converted = option.default
         config[option.name] = converted
