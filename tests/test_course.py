@@ -21,6 +21,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup, Tag
@@ -397,6 +398,21 @@ SIDEWAYS_PROBE = """() => {
 }"""
 
 
+def each_slide(page: Any, url: str) -> Iterator[tuple[int, int]]:
+    """Open a deck and show each of its slides in turn, once envdeck-deck.js fitted it."""
+    page.goto(url)
+    page.wait_for_function("document.documentElement.getAttribute('data-envdeck-fit') === 'ready'")
+    # No animation: measure where a slide rests, not where it flies.
+    page.evaluate("Reveal.configure({transition: 'none', backgroundTransition: 'none'})")
+    slides = page.evaluate(
+        "Reveal.getSlides().map((s) => Reveal.getIndices(s)).map((i) => [i.h, i.v || 0])"
+    )
+    for h, v in slides:
+        page.evaluate(f"Reveal.slide({h}, {v})")
+        page.wait_for_function("Reveal.getCurrentSlide().hasAttribute('data-envdeck-scale')")
+        yield h, v
+
+
 @pytest.mark.skipif(not shutil.which("chromium"), reason="needs Debian's chromium")
 def test_no_slide_of_the_course_reaches_past_the_frame_sideways(
     builds: dict[str, CourseBuild],
@@ -419,21 +435,7 @@ def test_no_slide_of_the_course_reaches_past_the_frame_sideways(
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 720})
             for deck in decks:
-                page.goto(deck.as_uri())
-                page.wait_for_function(
-                    "document.documentElement.getAttribute('data-envdeck-fit') === 'ready'"
-                )
-                # No animation: measure where a slide rests, not where it flies.
-                page.evaluate("Reveal.configure({transition: 'none'})")
-                slides = page.evaluate(
-                    "Reveal.getSlides().map((s) => Reveal.getIndices(s))"
-                    ".map((i) => [i.h, i.v || 0])"
-                )
-                for h, v in slides:
-                    page.evaluate(f"Reveal.slide({h}, {v})")
-                    page.wait_for_function(
-                        "Reveal.getCurrentSlide().hasAttribute('data-envdeck-scale')"
-                    )
+                for h, v in each_slide(page, deck.as_uri()):
                     walked += 1
                     found = page.evaluate(SIDEWAYS_PROBE)
                     if found:
@@ -616,22 +618,7 @@ def looks(builds: dict[str, CourseBuild], shots: Path) -> Iterator[list[Look]]:
                     found.append(Look(f"handout {name}", shot, page.evaluate(CONTRAST_PROBE, 1)))
                 for path in pages_of(deck):
                     name = path.relative_to(deck).as_posix()
-                    page.goto(f"{base}/{deck.name}/{name}")
-                    page.wait_for_function(
-                        "document.documentElement.getAttribute('data-envdeck-fit') === 'ready'"
-                    )
-                    page.evaluate(
-                        "Reveal.configure({transition: 'none', backgroundTransition: 'none'})"
-                    )
-                    slides = page.evaluate(
-                        "Reveal.getSlides().map((s) => Reveal.getIndices(s))"
-                        ".map((i) => [i.h, i.v || 0])"
-                    )
-                    for h, v in slides:
-                        page.evaluate(f"Reveal.slide({h}, {v})")
-                        page.wait_for_function(
-                            "Reveal.getCurrentSlide().hasAttribute('data-envdeck-scale')"
-                        )
+                    for h, v in each_slide(page, f"{base}/{deck.name}/{name}"):
                         shot = shots / f"deck-{name.replace('/', '-')[:-5]}-{h}.{v}.png"
                         page.screenshot(path=shot)
                         scale = page.evaluate("Reveal.getScale()")
