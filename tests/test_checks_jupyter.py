@@ -71,8 +71,21 @@ def test_kernel_running_this_venv_passes(jupyter: dict[str, Path]) -> None:
     assert result.facts["running this venv"] == "course"
     expected = Redactor.for_environment().text(f"Course (3.x): {sys.executable}, this venv")
     assert result.facts["kernel course"] == expected
-    assert result.facts["found with"] in ("jupyter_client", "the standard kernel directories")
+    # jupyter_client is in the dev dependencies: its own kernelspec search found it
+    assert result.facts["found with"] == "jupyter_client"
     assert "kernel course runs this venv (1 kernel registered)" in result.summary
+
+
+def test_without_jupyter_client_the_standard_directories_are_read(
+    jupyter: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    kernel(jupyter["data"], "course", [sys.executable, *LAUNCH], "Course (3.x)")
+    monkeypatch.setitem(sys.modules, "jupyter_client", None)  # import fails, as when absent
+    monkeypatch.setitem(sys.modules, "jupyter_client.kernelspec", None)
+    result = run_check("jupyter", CheckContext(project=jupyter["project"]))
+    assert result.status is Status.PASS, result.summary
+    assert result.facts["found with"] == "the standard kernel directories"
+    assert result.facts["running this venv"] == "course"
 
 
 def test_kernel_of_another_venv_warns(jupyter: dict[str, Path], tmp_path: Path) -> None:
