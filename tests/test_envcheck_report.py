@@ -67,6 +67,28 @@ def test_report_without_names_shows_every_check(build):
     )
 
 
+def test_report_without_its_table_or_its_cards(build):
+    built = build(
+        {
+            "index.md": INDEX,
+            "report.md": page(
+                "Report",
+                "```{envcheck-report} python platform\n:no-table:\n```\n",
+                "```{envcheck-report}\n:no-cards:\n```\n",
+            ),
+            "pages/one.md": page("First lesson", envcheck("venv")),
+        },
+    )
+    assert built.warnings == ""
+    first, second = built.html("report").select("div.envdeck-report")
+    assert len(first.select(".envdeck-check-card")) == 2 and not first.select("table")
+    assert not second.select(".envdeck-check-card")
+    [row] = table_rows(second)
+    assert row[0] == "First lesson" and row[1].startswith("venv")
+    # without cards, the report runs no check of its own: python, platform, venv ran
+    assert "envdeck: 3 checks ran" in built.status
+
+
 def test_report_with_an_unknown_name_warns_and_shows_the_rest(build):
     built = build({"index.md": page("Some", "```{envcheck-report} python gpus\n```\n")})
     [line] = [line for line in built.warning_lines() if "WARNING" in line]

@@ -175,7 +175,11 @@ class EnvcheckReportDirective(_EnvcheckBase):
     optional_arguments = 1
     final_argument_whitespace = True
     has_content = False
-    option_spec: ClassVar[dict[str, Any]] = {"project": directives.unchanged}
+    option_spec: ClassVar[dict[str, Any]] = {
+        "project": directives.unchanged,
+        "no-cards": directives.flag,
+        "no-table": directives.flag,
+    }
 
     def run(self) -> list[nodes.Node]:
         asked = re.split(r"[\s,]+", self.arguments[0].strip()) if self.arguments else []
@@ -191,7 +195,8 @@ class EnvcheckReportDirective(_EnvcheckBase):
         project = self.project()
         data = get_data(self.env)
         keys: list[str] = []
-        if project is not None:
+        # Without cards, the report asks for no check of its own.
+        if project is not None and "no-cards" not in self.options:
             for name in names:
                 use = EnvcheckUse(
                     request=self.request(name, project, {}),
@@ -204,7 +209,13 @@ class EnvcheckReportDirective(_EnvcheckBase):
                 data.add_use(use)
                 keys.append(use.request.key)
         data.reports.add(self.env.docname)
-        node = envcheck_report_node("", ids=[self.node_id()], keys=keys)
+        node = envcheck_report_node(
+            "",
+            ids=[self.node_id()],
+            keys=keys,
+            cards="no-cards" not in self.options,
+            table="no-table" not in self.options,
+        )
         self.set_source_info(node)
         return [node]
 

@@ -291,9 +291,10 @@ class RenderEnvcheckReports(RenderEnvchecks):
                 card["classes"] = [c for c in card["classes"] if c != "sd-mb-3"] + ["sd-w-100"]
             row += create_component("grid-item", ["sd-col", "sd-d-flex-row"], children=[card])
         section = nodes.container("", classes=["envdeck-report"], ids=list(node["ids"]))
-        if cards:
+        if cards and node.get("cards", True):
             section += grid
-        section += self.report_table()
+        if node.get("table", True):
+            section += self.report_table()
         return [section]
 
     def report_table(self) -> nodes.Element:
