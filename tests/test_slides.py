@@ -543,6 +543,8 @@ def test_course_deck_fits_the_size_budget(build):
     print(f"course deck: {total / MIB:.2f} MiB, {(total - fonts) / MIB:.2f} MiB without fonts")
     assert total - fonts < 1.5 * MIB
     assert Path(built.outdir, "lifecycle.html").is_file()
+    # nothing a slide cannot show: no copies of the page sources
+    assert not Path(built.outdir, "_sources").exists()
 
 
 AUTHOR_DOCS = CONTENT / "authoring" / "slides.md"

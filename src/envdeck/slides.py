@@ -247,6 +247,8 @@ class DeckBuilder(RevealjsHTMLBuilder):
 
     name = "revealjs"
     default_translator_class = DeckTranslator
+    # No "show source" link on a slide: the page sources are not copied (_sources/).
+    copysource = False
 
     def init(self) -> None:
         super().init()
