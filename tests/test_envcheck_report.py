@@ -89,6 +89,19 @@ def test_report_without_its_table_or_its_cards(build):
     assert "envdeck: 3 checks ran" in built.status
 
 
+def test_report_bad_options_are_typed_warnings(build):
+    report = "```{envcheck-report} python\n:no-tables:\n:no-cards: yes\n```\n"
+    built = build({"index.md": page("Some", report)})
+    lines = [line for line in built.warning_lines() if "WARNING" in line]
+    assert len(lines) == 2, lines
+    assert all("index.md:3:" in line and "[envdeck.directive]" in line for line in lines)
+    assert ":no-tables:" in lines[0] and ":no-table:" in lines[0]
+    assert ":no-cards: takes no value" in lines[1]
+    # the flag still holds; the misspelt one is ignored
+    assert not built.html().select(".envdeck-check-card")
+    assert built.html().select(".envdeck-report-empty")  # the table part, with no envcheck
+
+
 def test_report_with_an_unknown_name_warns_and_shows_the_rest(build):
     built = build({"index.md": page("Some", "```{envcheck-report} python gpus\n```\n")})
     [line] = [line for line in built.warning_lines() if "WARNING" in line]

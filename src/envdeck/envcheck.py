@@ -175,13 +175,27 @@ class EnvcheckReportDirective(_EnvcheckBase):
     optional_arguments = 1
     final_argument_whitespace = True
     has_content = False
-    option_spec: ClassVar[dict[str, Any]] = {
-        "project": directives.unchanged,
-        "no-cards": directives.flag,
-        "no-table": directives.flag,
-    }
+    option_spec: ClassVar[dict[str, Any]] = AnyOptions()
+    #: option -> whether it takes a value (the others are flags)
+    OPTIONS: ClassVar[dict[str, bool]] = {"project": True, "no-cards": False, "no-table": False}
+
+    def flags(self) -> set[str]:
+        """The flags given; a typed warning for any other option or a flag's value."""
+        given: set[str] = set()
+        for option, value in self.options.items():
+            if option not in self.OPTIONS:
+                valid = ", ".join(f":{o}:" for o in self.OPTIONS)
+                self.warn(
+                    f"envcheck-report: no :{option}: option; it is ignored (options: {valid})"
+                )
+            elif not self.OPTIONS[option]:
+                if value and value.strip():
+                    self.warn(f"envcheck-report: :{option}: takes no value, got {value!r}")
+                given.add(option)
+        return given
 
     def run(self) -> list[nodes.Node]:
+        flags = self.flags()
         asked = re.split(r"[\s,]+", self.arguments[0].strip()) if self.arguments else []
         known = check_names()
         unknown = [name for name in asked if name not in known]
@@ -196,7 +210,7 @@ class EnvcheckReportDirective(_EnvcheckBase):
         data = get_data(self.env)
         keys: list[str] = []
         # Without cards, the report asks for no check of its own.
-        if project is not None and "no-cards" not in self.options:
+        if project is not None and "no-cards" not in flags:
             for name in names:
                 use = EnvcheckUse(
                     request=self.request(name, project, {}),
@@ -213,8 +227,8 @@ class EnvcheckReportDirective(_EnvcheckBase):
             "",
             ids=[self.node_id()],
             keys=keys,
-            cards="no-cards" not in self.options,
-            table="no-table" not in self.options,
+            cards="no-cards" not in flags,
+            table="no-table" not in flags,
         )
         self.set_source_info(node)
         return [node]
