@@ -217,6 +217,16 @@ def test_a_page_opts_out_by_its_metadata(build):
     assert built.warnings == ""
 
 
+def test_an_unknown_metadata_word_is_a_typed_warning(build):
+    page = "---\ntitle: T\nenvdeck: templat\n---\n# T\n\n{% if prose %}Prose.{% endif %}\n"
+    built = build({"index.md": page})
+    [line] = built.warning_lines()
+    assert "index.md:3:" in line and "'templat'" in line and "template, literal" in line
+    assert line.endswith("[envdeck.jinja]")
+    # decided as without it: the page uses the flag, so it is rendered
+    assert "Prose." in built.html().get_text() and "{% if" not in built.html().get_text()
+
+
 def test_context_variable_syntax_error_warns(build):
     conf = 'extensions = ["envdeck"]\nenvdeck_context = {"course": "HPC"}\n'
     page = "# {{ course }}\n\n{% if course %}\nA\n{% endfi %}\n"

@@ -51,9 +51,10 @@ _RAW_END = re.compile(r"\{%-?\s*endraw\s*-?%\}")
 _RAW_START = re.compile(r"\{%-?\s*raw\s*-?%\}")
 # A file's own word: MyST front matter ``envdeck: …`` or an rST field ``:envdeck: …``.
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*$", re.DOTALL | re.MULTILINE)
-_MYST_CHOICE = re.compile(r"^envdeck:[ \t]*[\"']?(template|literal)[\"']?[ \t]*$", re.MULTILINE)
+_MYST_CHOICE = re.compile(r"^envdeck:[ \t]*[\"']?(.*?)[\"']?[ \t]*\r?$", re.MULTILINE)
 _RST_FIELDS = re.compile(r"\A(?:[ \t]*\r?\n)*((?::[^\n]*:[^\n]*\r?\n)+)")
-_RST_CHOICE = re.compile(r"^:envdeck:[ \t]*(template|literal)[ \t]*$", re.MULTILINE)
+_RST_CHOICE = re.compile(r"^:envdeck:[ \t]*(.*?)[ \t]*\r?$", re.MULTILINE)
+CHOICES = ("template", "literal")
 # Whitespace control (``{%-``) must reach the line break before the tag: no marker there.
 _LEFT_STRIP = ("{%-", "{{-", "{##-")
 
@@ -133,15 +134,16 @@ def restore_lines(rendered: str) -> str:
     return "\n".join(result)
 
 
-def declared_choice(source: str) -> str | None:
-    """``template`` or ``literal`` when the file says which it is, else None."""
+def declared_choice(source: str) -> tuple[str, int] | None:
+    """What the file says it is (``envdeck: …``), and the line saying it; else None."""
     front = _FRONT_MATTER.match(source)
-    if front and (choice := _MYST_CHOICE.search(front.group(1))):
-        return choice.group(1)
-    fields = _RST_FIELDS.match(source)
-    if fields and (choice := _RST_CHOICE.search(fields.group(1))):
-        return choice.group(1)
-    return None
+    found = front and _MYST_CHOICE.search(source, front.start(1), front.end(1))
+    if not found:
+        fields = _RST_FIELDS.match(source)
+        found = fields and _RST_CHOICE.search(source, fields.start(1), fields.end(1))
+    if not found:
+        return None
+    return found.group(1), source.count("\n", 0, found.start()) + 1
 
 
 def _uses_names(ast: jinja2.nodes.Template, names: frozenset[str]) -> bool:
@@ -205,7 +207,16 @@ def render(
     context: dict[str, Any] = dict(config.envdeck_context)
     context.update(slide=bool(config.slide), prose=not config.slide)
     if mode == "auto":
-        choice = declared_choice(source)
+        declared = declared_choice(source)
+        choice = declared[0] if declared else None
+        if declared and choice not in CHOICES:
+            warn(
+                f"envdeck: {choice!r} is not one of {', '.join(CHOICES)}; "
+                "whether the file is a template is decided as if it were not there",
+                EnvdeckWarning.JINJA,
+                location=locate(declared[1]),
+            )
+            choice = None
         if choice == "literal":
             return None
         if choice is None and is_template(env, source, FLAGS | frozenset(context)) is False:
