@@ -145,6 +145,18 @@ def test_badge_css_is_added_for_html_builders(build):
     assert not [p for p in built.app.config.html_static_path if "envdeck" in p]
 
 
+def test_badge_css_is_packed_into_an_epub(build):
+    import zipfile
+
+    conf = 'extensions = ["envdeck"]\ncopyright = "2026"\nversion = "1"\n'
+    built = build({"index.md": page(envcheck("python"))}, conf=conf, buildername="epub")
+    assert built.warnings == ""
+    (epub,) = built.outdir.glob("*.epub")
+    names = zipfile.ZipFile(epub).namelist()
+    assert "_static/envcheck.css" in names, names
+    assert "_static/envdeck-handout.css" in names, names
+
+
 def test_badge_css_reaches_the_deck(build):
     built = build({"index.md": page(envcheck("python"))}, confoverrides={"slide": True})
     links = [link["href"] for link in built.html().select("link[rel=stylesheet]")]

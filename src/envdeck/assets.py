@@ -1,9 +1,10 @@
 """envdeck's own CSS files in HTML output.
 
-Each file is linked at ``builder-inited`` and copied into ``_static/`` when the build
-finishes, rather than appended to ``html_static_path``: a value changed at
-``builder-inited`` differs from conf.py's on the next run, and Sphinx would report
-"the configuration has changed" on every build.
+Each file is linked at ``builder-inited`` and copied into ``_static/`` at
+``html-collect-pages`` (after the pages are written, before EPUB packs its archive),
+rather than appended to ``html_static_path``: a value changed at ``builder-inited``
+differs from conf.py's on the next run, and Sphinx would report "the configuration has
+changed" on every build.
 """
 
 from __future__ import annotations
@@ -29,14 +30,12 @@ def add_css(app: Sphinx, name: str, **attributes: Any) -> None:
     setattr(app.builder, _WANTED, wanted)
 
 
-def copy_css(app: Sphinx, exception: BaseException | None) -> None:
-    wanted = getattr(app.builder, _WANTED, ())
-    if exception is not None or not wanted:
-        return
+def copy_css(app: Sphinx) -> list[Any]:
     static = Path(app.outdir) / "_static"
-    for name in sorted(wanted):
+    for name in sorted(getattr(app.builder, _WANTED, ())):
         copy_asset_file(STATIC_DIR / name, static / name, force=True)
+    return []  # no pages of its own
 
 
 def setup_assets(app: Sphinx) -> None:
-    app.connect("build-finished", copy_css)
+    app.connect("html-collect-pages", copy_css)
