@@ -182,6 +182,12 @@ def test_python_kernel_runs_this_venv_when_jupyter_is_installed_in_it(
     kernel(jupyter["data"], "pinned", [other, *LAUNCH])
     result = run_check("jupyter", CheckContext(project=jupyter["project"]))
     assert result.facts["kernel pinned"].endswith(f"missing ({other} is not on PATH)")
+    same = f"python3.{sys.version_info[1]}"  # the venv's own minor: Jupyter runs it
+    kernel(jupyter["data"], "same", [same, *LAUNCH])
+    result = run_check("jupyter", CheckContext(project=jupyter["project"]))
+    assert result.facts["kernel same"].startswith(f"same: {same}, this venv ({same} is the")
+    assert "Jupyter is installed in this venv" in result.facts["kernel same"]
+    assert "same" in result.facts["running this venv"].split(", ")
 
 
 def test_jupyter_path_comes_first(jupyter: dict[str, Path], tmp_path: Path) -> None:

@@ -130,11 +130,14 @@ def test_freshness_without_uv_compares_pyproject_with_the_lock(
     monkeypatch.setenv("PATH", empty_path(course))
     result = run_check("lockfile", CheckContext(project=course))
     assert result.facts["uv lock --check"] == "not checked: uv is not installed (not found on PATH)"
-    assert result.facts["fresh"] == (
-        "pyproject.toml's requirements match uv.lock's record of them (uv is not installed; "
-        "compared without it)"
+    # No difference found proves nothing (markers, [tool.uv] are not compared).
+    assert result.facts["fresh"] == "not checked: uv is not installed (not found on PATH)"
+    assert result.facts["requirements"] == (
+        "no difference found between pyproject.toml's requirements and uv.lock's record of "
+        "them (markers, [tool.uv] not compared)"
     )
     assert result.status is Status.WARN  # for the unhashed wheel, not for freshness
+    assert result.summary == "1 package without hashes (demo)"
     (course / "pyproject.toml").write_text(PYPROJECT.format(requirement="demo>=2"))
     result = run_check("lockfile", CheckContext(project=course))
     assert result.status is Status.FAIL
@@ -142,6 +145,37 @@ def test_freshness_without_uv_compares_pyproject_with_the_lock(
         "uv.lock is out of date with pyproject.toml (dependencies: demo>=2 (uv.lock: "
         "demo==1.0)): run `uv lock`"
     )
+
+
+def test_marker_only_edit_without_uv_is_not_called_fresh(
+    course: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # uv says stale; the comparison without uv cannot see markers: not fresh, not a pass.
+    marked = PYPROJECT.format(requirement="demo==1.0; python_version < '3.99'")
+    (course / "pyproject.toml").write_text(marked)
+    judged = uv("lock", "--check", "--offline", "--python", sys.executable, cwd=course,
+                check=False)  # fmt: skip
+    assert judged.returncode != 0 and "needs to be updated" in judged.stderr, judged.stderr
+    # Hashed or not, no pass may call it fresh: drop the unhashed wheel's warning.
+    text = (course / "uv.lock").read_text()
+    monkeypatch.setattr(
+        "envdeck.checks.locking._load_lock",
+        lambda project: _hashed(read_lock(project / "uv.lock")),
+    )
+    monkeypatch.setenv("PATH", empty_path(course))
+    assert declared_differences(course) == []
+    result = run_check("lockfile", CheckContext(project=course))
+    assert (course / "uv.lock").read_text() == text
+    assert result.facts["fresh"].startswith("not checked")
+    assert "fresh" not in result.summary and "matching" not in result.summary
+    assert "match" not in result.facts["fresh"]
+    assert "not compared" in result.facts["requirements"]
+
+
+def _hashed(lock: uvlock.Lock) -> uvlock.Lock:
+    for package in lock.packages:
+        package.hashed = package.artifacts
+    return lock
 
 
 def test_freshness_uv_cannot_decide_offline_falls_back_to_the_comparison(course: Path) -> None:

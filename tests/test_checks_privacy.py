@@ -167,3 +167,22 @@ def test_a_kernel_directory_named_by_jupyter_path_is_not_published(
     text = json.dumps(result.to_dict())
     assert "acmecorp" not in text
     assert "k1: $JUPYTER_PATH/kernels/k1" in result.details.splitlines()
+
+
+@pytest.mark.parametrize("var", ["PYENV_ROOT", "pythonLocation"])
+def test_a_variable_above_the_interpreter_does_not_rename_it(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, var: str
+) -> None:
+    # pyenv's PYENV_ROOT holds the base interpreter (versions/3.X.Y); GitHub's
+    # pythonLocation is the interpreter's prefix: what the checks measure, not a secret.
+    above = str(Path(sys.base_prefix).parent)
+    monkeypatch.setenv(var, above)
+    monkeypatch.setenv("ACME_DATA", str(tmp_path / "acmecorp-secret"))  # still hidden
+    redact = Redactor.for_environment()
+    assert f"${var}" not in redact.text(f"{sys.base_prefix}/bin/python")
+    assert redact.text(f"{tmp_path}/acmecorp-secret/x") == "$ACME_DATA/x"
+    for name, keys in (("python", ("executable",)), ("venv", ("executable", "base prefix"))):
+        result = run_check(name, CheckContext(project=tmp_path))
+        for key in keys:
+            assert not result.facts[key].startswith(f"${var}"), result.facts[key]
+        assert f"${var}" not in json.dumps(result.to_dict())

@@ -14,7 +14,7 @@ from typing import Any
 
 from .base import CheckContext, Outcome, Status, check
 from .locking import Environment, project_environment
-from .tools import distributions, in_venv, normalize, plural, read_pyvenv_cfg, shorten
+from .tools import in_venv, plural, read_pyvenv_cfg, shorten
 
 #: kernels listed by name in the facts; the rest are counted
 MAX_LISTED = 8
@@ -139,8 +139,7 @@ def target_of(env: Environment) -> Target:
         found = re.match(r"(\d+)\.(\d+)", cfg.get("version_info") or cfg.get("version") or "")
         if found:
             version = (int(found[1]), int(found[2]))
-    names = {normalize(d.metadata["Name"]) for d in distributions(list(env.site_dirs))}
-    return Target(env.prefix, version, "jupyter-client" in names)
+    return Target(env.prefix, version, "jupyter-client" in env.installed())
 
 
 def _env_of(interpreter: Path) -> Path:

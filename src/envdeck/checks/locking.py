@@ -1,4 +1,10 @@
-"""Reproducibility checks: ``lockfile`` (uv.lock) and ``freeze`` (a pip-freeze-style capture)."""
+"""Reproducibility checks: ``lockfile`` (uv.lock) and ``freeze`` (a pip-freeze-style capture).
+
+Freshness is uv's word (``uv lock --check --offline``).  Without uv, or when uv cannot
+decide offline, pyproject.toml's requirements are compared with uv.lock's record of
+them; markers and ``[tool.uv]`` constraints, overrides and sources are not, so the
+comparison can only prove a lock stale, never fresh.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +18,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
 
+from . import uvlock
 from .base import CheckContext, CheckSkipped, Outcome, Status, ToolMissing, check
 from .tools import (
     dist_name,
@@ -93,22 +100,6 @@ def _freshness(project: Path) -> tuple[str, str]:
     return "unknown", f"could not be checked offline: {first.removeprefix('error: ')}"
 
 
-def _toml() -> Any:
-    """A TOML reader: tomllib, or tomli on Python 3.10 (Sphinx needs it there); None."""
-    try:
-        import tomllib
-
-        return tomllib
-    except ImportError:
-        pass
-    try:
-        import tomli
-
-        return tomli
-    except ImportError:
-        return None
-
-
 #: Python versions requires-python is compared on (uv rewrites ``~=3.10`` as
 #: ``>=3.10, <4``: the same versions, not the same text).
 _PYTHONS = [f"{major}.{minor}{patch}" for major in (2, 3, 4) for minor in range(0, 31)
@@ -176,20 +167,24 @@ def _show(requirement: tuple[str, frozenset[str], Any]) -> str:
     return name + (f"[{','.join(sorted(extras))}]" if extras else "") + str(specifier)
 
 
-def declared_differences(project: Path) -> list[str] | None:
+def declared_differences(project: Path, lock: Lock | None = None) -> list[str] | None:
     """How pyproject.toml's requirements (dependencies, extras, dependency groups,
-    requires-python) differ from what uv.lock records of them, compared without uv;
-    None when they cannot be compared here (no TOML reader, dynamic dependencies, a
-    file that does not parse)."""
+    requires-python) differ from what uv.lock (``lock``, read from ``project`` when not
+    given) records of them, compared without uv; None when they cannot be compared here
+    (no TOML reader, dynamic dependencies, a file that does not parse).
+
+    Markers and ``[tool.uv]`` (constraints, overrides, sources) are not compared: a
+    difference proves the lock stale, an empty list proves nothing."""
     from packaging.requirements import InvalidRequirement
     from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
-    toml = _toml()
+    toml = uvlock.tomllib
     if toml is None:
         return None
     try:
         pyproject = toml.loads((project / "pyproject.toml").read_text("utf8"))
-        lock = toml.loads((project / "uv.lock").read_text("utf8"))
+        if lock is None:
+            lock = read_lock(project / "uv.lock")
     except (OSError, ValueError):
         return None
     table = pyproject.get("project")
@@ -198,19 +193,16 @@ def declared_differences(project: Path) -> list[str] | None:
     if {"dependencies", "optional-dependencies"} & set(table.get("dynamic") or []):
         return None
     name = normalize(str(table["name"]))
-    root = next(
-        (p for p in lock.get("package", []) if isinstance(p, dict)
-         and normalize(str(p.get("name", ""))) == name
-         and {"editable", "virtual"} & set(p.get("source") or {})),
-        None,
-    )  # fmt: skip
+    root = next((p for p in lock.own if normalize(p.name) == name), None)
     if root is None:
         return [f"uv.lock has no package {name}"]
+    if root.metadata is None:  # read with the line reader
+        return None
     differences: list[str] = []
     try:
         declared = _requirement_sets(table, pyproject)
-        locked = _locked_sets(root.get("metadata") or {})
-        wanted, recorded = table.get("requires-python"), lock.get("requires-python")
+        locked = _locked_sets(root.metadata)
+        wanted, recorded = table.get("requires-python"), lock.requires_python
         if wanted and recorded:
             a, b = SpecifierSet(str(wanted)), SpecifierSet(str(recorded))
             if any(a.contains(v, prereleases=True) != b.contains(v, prereleases=True)
@@ -237,8 +229,9 @@ def _distinct(packages: list[Locked]) -> int:
 def pins(lock: Lock) -> str:
     """``47 packages``, or ``47 packages (57 entries)`` when uv locked some of them at
     several versions (one per Python version or platform of a resolution fork)."""
-    text = plural(_distinct(lock.packages), "package")
-    if _distinct(lock.packages) == len(lock.packages):
+    distinct = _distinct(lock.packages)
+    text = plural(distinct, "package")
+    if distinct == len(lock.packages):
         return text
     return f"{text} ({len(lock.packages)} entries)"
 
@@ -252,13 +245,15 @@ def pins(lock: Lock) -> str:
 def lockfile_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
     """Whether the project's ``uv.lock`` is there and readable, how many packages it
     pins, whether every downloaded distribution in it is hashed, whether it is fresh
-    against ``pyproject.toml`` (``uv lock --check --offline``; without uv, or when uv
-    cannot decide offline, pyproject.toml's requirements, extras, dependency groups and
-    requires-python against what uv.lock records of them) and whether the installed
+    against ``pyproject.toml`` (``uv lock --check --offline``) and whether the installed
     distributions (the project's ``.venv``, else the running environment) have the
-    locked versions. Fails on a missing, unreadable or stale lock or a version mismatch;
-    warns on unhashed distributions, packages installed by hand or a freshness that
-    could not be decided. Skips outside a Python project."""
+    locked versions. Without uv, or when uv cannot decide offline, pyproject.toml's
+    requirements, extras, dependency groups and requires-python are compared with what
+    uv.lock records of them: a difference proves the lock stale; no difference proves
+    nothing (markers and ``[tool.uv]`` are not compared), so freshness stays not
+    checked. Fails on a missing, unreadable or stale lock or a version mismatch; warns
+    on unhashed distributions, packages installed by hand or a freshness uv could not
+    decide offline. Skips outside a Python project."""
     project = ctx.project
     if not (project / "uv.lock").exists() and not (project / "pyproject.toml").exists():
         raise CheckSkipped(f"{project} has no pyproject.toml and no uv.lock")
@@ -276,13 +271,14 @@ def lockfile_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
     fails: list[str] = []
     warns: list[str] = []
     third = lock.third_party
+    distinct = _distinct(lock.packages)
     facts = {
         "lockfile": f"uv.lock, format version {lock.version} (read with {lock.parser})",
-        "packages": f"{_distinct(lock.packages)} ({_distinct(third)} third-party, "
+        "packages": f"{distinct} ({_distinct(third)} third-party, "
         f"{len(lock.own)} the project's own)"
         + (
             f"; {len(lock.packages)} entries: some locked at several versions"
-            if _distinct(lock.packages) != len(lock.packages)
+            if distinct != len(lock.packages)
             else ""
         ),
         "requires-python": lock.requires_python or "(not recorded)",
@@ -304,7 +300,9 @@ def lockfile_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
     if state in ("unknown", "unchecked"):
         # Without uv's answer, compare what pyproject.toml asks for with what uv.lock
         # records of it: an edited requirement is the usual reason for a stale lock.
-        differences = declared_differences(project)
+        # Markers and [tool.uv] are not compared, so a difference proves the lock stale
+        # and no difference proves nothing: the outcome stays uv's "not checked".
+        differences = declared_differences(project, lock)
         why = "uv is not installed" if state == "unchecked" else "uv could not check offline"
         if differences is not None:
             facts["uv lock --check"] = text
@@ -316,10 +314,9 @@ def lockfile_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
             )
             stale = f"uv.lock is out of date with pyproject.toml ({differences[0]}): run `uv lock`"
         elif differences is not None:
-            state = "matches"
-            text = (
-                f"pyproject.toml's requirements match uv.lock's record of them ({why}; "
-                "compared without it)"
+            facts["requirements"] = (
+                "no difference found between pyproject.toml's requirements and uv.lock's "
+                "record of them (markers, [tool.uv] not compared)"
             )
     facts["fresh"] = text
     if state == "stale":
@@ -374,7 +371,7 @@ def lockfile_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
     return Outcome(
         Status.PASS,
         f"uv.lock pins {pins(lock)}, all hashed, "
-        + ({"fresh": "fresh, ", "matches": "matching pyproject.toml, "}.get(state, ""))
+        + ("fresh, " if state == "fresh" else "")
         + f"and {env.label} matches it",
         facts,
     )

@@ -25,6 +25,7 @@ import os
 import platform
 import re
 import socket
+import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
@@ -119,11 +120,20 @@ def _redactable_path(path: str) -> bool:
 def _path_forms(value: str, homes: set[str]) -> list[str]:
     """The forms a path value takes in a result after the home rule: as written and
     resolved, each inside a home directory as ``~/...``; none for a home itself, nor
-    for the working directory (public as ``PWD``; pyenv copies it into ``PYENV_DIR``)."""
+    for the working directory (public as ``PWD``; pyenv copies it into ``PYENV_DIR``),
+    nor for the running interpreter's prefixes and their ancestors (``PYENV_ROOT``,
+    GitHub's ``pythonLocation``: the checks measure the interpreter's own paths)."""
     try:
         cwd = {os.getcwd(), os.path.realpath(os.getcwd())}
     except OSError:
         cwd = set()
+    measured = {sys.prefix, sys.base_prefix, sys.exec_prefix, os.path.dirname(sys.executable)}
+    interpreter = {os.path.realpath(p) for p in measured if p} | {p for p in measured if p}
+
+    def interpreters(form: str) -> bool:
+        """``form`` is one of the interpreter's prefixes or an ancestor of one."""
+        return any(p == form or p.startswith((form + "/", form + "\\")) for p in interpreter)
+
     forms: list[str] = []
     for entry in value.split(os.pathsep):
         entry = os.path.expanduser(entry.strip())
@@ -131,7 +141,7 @@ def _path_forms(value: str, homes: set[str]) -> list[str]:
             continue
         for form in dict.fromkeys([entry, os.path.realpath(entry)]):
             form = form.rstrip("/\\") or form
-            if form in homes or form in cwd:
+            if form in homes or form in cwd or interpreters(form):
                 continue  # the home rule makes a home ~
             for home in sorted(homes, key=len, reverse=True):
                 if form.startswith(home) and form[len(home)] in "/\\":

@@ -1,9 +1,9 @@
 """Just enough of ``uv.lock`` for the ``lockfile`` and ``freeze`` checks.
 
 On Python 3.11+ the file is parsed with :mod:`tomllib` (so a broken file is
-caught with its line); on Python 3.10, which has no TOML parser in the standard
-library (and envdeck adds no dependency for it), a small line-based reader takes
-what the checks need from the layout uv writes.  Both give a :class:`Lock`.
+caught with its line), on Python 3.10 with ``tomli`` when it is installed; with
+neither (envdeck adds no dependency for it), a small line-based reader takes what
+the checks need from the layout uv writes.  Both give a :class:`Lock`.
 """
 
 from __future__ import annotations
@@ -13,10 +13,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+# The one TOML reader of the checks (uv.lock here, pyproject.toml in locking.py).
 try:
     import tomllib
-except ImportError:  # Python 3.10
-    tomllib = None  # type: ignore[assignment]
+except ImportError:  # Python 3.10: tomli when something installed it (Sphinx does)
+    try:
+        import tomli as tomllib  # type: ignore[no-redef]
+    except ImportError:
+        tomllib = None  # type: ignore[assignment]
 
 
 class LockError(ValueError):
@@ -37,6 +41,9 @@ class Locked:
     hashed: int = 0
     #: dependency edges guarded by an environment marker
     markers: int = 0
+    #: its ``[package.metadata]`` table (what uv recorded of the project's declared
+    #: requirements); None when read with the line reader
+    metadata: dict[str, Any] | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass
@@ -46,7 +53,7 @@ class Lock:
     #: resolution forks (one per Python version / platform range)
     forks: int = 0
     packages: list[Locked] = field(default_factory=list)
-    #: "tomllib" or "line reader (Python 3.10)"
+    #: "tomllib", "tomli" or "line reader (Python 3.10)"
     parser: str = ""
 
     @property
@@ -81,7 +88,7 @@ def _from_toml(text: str) -> Lock:
         version=str(data["version"]),
         requires_python=data.get("requires-python"),
         forks=len(data.get("resolution-markers", [])),
-        parser="tomllib",
+        parser=tomllib.__name__,
     )
     for entry in data.get("package", []):
         if not isinstance(entry, dict) or "name" not in entry:
@@ -102,6 +109,7 @@ def _from_toml(text: str) -> Lock:
                 artifacts=len(artifacts),
                 hashed=sum(1 for a in artifacts if a.get("hash")),
                 markers=sum(1 for d in deps if isinstance(d, dict) and d.get("marker")),
+                metadata=entry["metadata"] if isinstance(entry.get("metadata"), dict) else {},
             )
         )
     return lock
