@@ -1,10 +1,11 @@
 """envdeck's own CSS files in HTML output.
 
 Each file is linked at ``builder-inited`` and copied into ``_static/`` at
-``html-collect-pages`` (after the pages are written, before EPUB packs its archive),
-rather than appended to ``html_static_path``: a value changed at ``builder-inited``
-differs from conf.py's on the next run, and Sphinx would report "the configuration has
-changed" on every build.
+``html-collect-pages`` (before EPUB packs its archive) and again at
+``build-finished`` (singlehtml emits no ``html-collect-pages``), rather than appended
+to ``html_static_path``: a value changed at ``builder-inited`` differs from conf.py's
+on the next run, and Sphinx would report "the configuration has changed" on every
+build.
 """
 
 from __future__ import annotations
@@ -37,5 +38,11 @@ def copy_css(app: Sphinx) -> list[Any]:
     return []  # no pages of its own
 
 
+def copy_css_at_the_end(app: Sphinx, exception: BaseException | None) -> None:
+    if exception is None:
+        copy_css(app)
+
+
 def setup_assets(app: Sphinx) -> None:
     app.connect("html-collect-pages", copy_css)
+    app.connect("build-finished", copy_css_at_the_end)
