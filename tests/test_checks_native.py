@@ -138,6 +138,13 @@ def test_musllinux_wheel_on_glibc_fails(project: Path) -> None:
     result = run_check("system-libs", CheckContext(project=project))
     assert result.status is Status.FAIL
     assert "tiny is built for musl, but this system's C library is glibc" in result.summary
+    # Beside a manylinux wheel that needs a newer glibc floor, it still fails.
+    tag = f"py3-none-manylinux_2_17_{arch}.manylinux2014_{arch}"
+    _unpack(make_wheel(project.parent / "w", "older", "1.0", tag=tag), project / ".venv")
+    result = run_check("system-libs", CheckContext(project=project))
+    assert result.facts["newest C library a wheel needs"] == "glibc 2.17 (older)"
+    assert result.status is Status.FAIL
+    assert "tiny is built for musl, but this system's C library is glibc" in result.summary
 
 
 @linux

@@ -67,7 +67,7 @@ def add_check_parser(subparsers: Any) -> argparse.ArgumentParser:
         metavar="DIR",
         help="the project directory: its uv.lock, pyproject.toml, .gitignore, .venv "
         "(default: the nearest directory upwards from here with a pyproject.toml or "
-        "uv.lock, as uv finds it; else the current directory)",
+        "uv.lock; else the current directory)",
     )
     parser.add_argument("--json", action="store_true", help="print JSON for machines")
     parser.add_argument(
@@ -111,8 +111,8 @@ def add_check_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 
 def find_project(start: Path) -> Path:
-    """The nearest of ``start`` and its parents holding a pyproject.toml or uv.lock (as
-    uv looks for the project from a subdirectory); ``start`` when none does."""
+    """The nearest directory upwards from ``start`` (itself included) with a
+    pyproject.toml or uv.lock; ``start`` when none has one."""
     start = start.absolute()
     for directory in (start, *start.parents):
         if (directory / "pyproject.toml").is_file() or (directory / "uv.lock").is_file():

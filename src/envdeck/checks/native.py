@@ -166,8 +166,9 @@ def system_libs_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
     installed wheels (their ``WHEEL`` files' ``Tag`` lines), and the shared libraries
     the installed extension modules load from the system (``ldd`` on Linux,
     ``otool -L`` on macOS): what every venv on this machine shares and none carries.
-    Fails when a wheel needs a newer C library than the system has, or a library is
-    missing. Looks at the project's ``.venv``, else the running environment."""
+    Fails when a wheel needs a newer C library than the system has, a wheel is built
+    for the other C library (musl on glibc, or the reverse), or a library is missing.
+    Looks at the project's ``.venv``, else the running environment."""
     if not sys.platform.startswith(("linux", "darwin")):
         raise CheckSkipped(f"only Linux and macOS are inspected, not {sys.platform}")
     env = project_environment(ctx.project)
@@ -208,8 +209,15 @@ def system_libs_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
                 f"{shorten(too_new, 3)} need {family} {need} but the system has {libc_version}: "
                 "a venv made on a newer machine"
             )
-        elif family != libc_name and family != "macos":
-            fails.append(f"{package} is built for {family}, but this system's C library is "
+        # Every wheel's family, not only the newest floor's: one musllinux wheel among
+        # manylinux ones is as unusable as a venv of them all.
+        others: dict[str, set[str]] = {}
+        for _v, f, p in floors:
+            if f != libc_name and f != "macos":
+                others.setdefault(f, set()).add(p)
+        for other, packages in sorted(others.items()):
+            fails.append(f"{shorten(sorted(packages), 3)} {'is' if len(packages) == 1 else 'are'} "
+                         f"built for {other}, but this system's C library is "
                          f"{libc_name or 'unknown'}")  # fmt: skip
     else:
         facts["newest C library a wheel needs"] = "none (no manylinux or musllinux wheels)"
