@@ -572,6 +572,16 @@ def test_author_docs_list_every_slide_option_and_choice(build):
         "index.md": "# Docs\n\n```{toctree}\nauthoring/slides\n```\n",
         "authoring/slides.md": AUTHOR_DOCS.read_text("utf8"),
     }
+    # The page asks the generated reference for these five by name.
+    directive = re.search(r"```\{envdeck-config\}(.*)", AUTHOR_DOCS.read_text("utf8"))
+    assert directive is not None
+    assert set(directive.group(1).split()) >= {
+        "envdeck_theme",
+        "envdeck_transition",
+        "envdeck_aspect_ratio",
+        "envdeck_slide_numbers",
+        "envdeck_prose_notes",
+    }
     built = build(files, conf=(REPO / "conf.py").read_text("utf8"))
     assert built.warnings == ""
     text = built.html("authoring/slides").get_text()
