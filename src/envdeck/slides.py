@@ -47,13 +47,13 @@ from sphinx_revealjs.nodes import (
 from sphinx_revealjs.utils import get_internal_static_path
 from sphinx_revealjs.writers import RevealjsSlideTranslator, not_write, skip_node
 
+from .assets import STATIC_DIR
 from .warnings_ import EnvdeckWarning, warn
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.config import Config
 
-STATIC_DIR = Path(__file__).parent / "static"
 DECK_CSS = "envdeck-deck.css"
 DECK_JS = "envdeck-deck.js"
 
@@ -337,6 +337,8 @@ class DeckBuilder(RevealjsHTMLBuilder):
         return translator
 
     def copy_static_files(self) -> None:
+        # The deck's own files come with the builder's static files; the features'
+        # CSS (envcheck badges) comes through assets.add_css, as in every HTML build.
         super().copy_static_files()
         static = Path(self.outdir, "_static")
         for name in (DECK_CSS, DECK_JS):
