@@ -7,9 +7,7 @@ the checks in the pages run for real on the machine that runs the tests.
 
 from __future__ import annotations
 
-import functools
 import getpass
-import http.server
 import json
 import os
 import pickle
@@ -17,17 +15,17 @@ import shutil
 import socket
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
+from browser_support import LAUNCH_FLAGS, chromium_or_skip, each_slide, serve, shots_dir
 from bs4 import BeautifulSoup, Tag
 
 from envdeck.config import OPTIONS
 from envdeck.envcheck_render import envcheck_node
+from envdeck.pdf import deck_pages
 from envdeck.warnings_ import EnvdeckWarning
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -283,16 +281,6 @@ def test_no_personal_data_in_any_output(builds: dict[str, CourseBuild]) -> None:
     assert os.environ.get("PATH", "x") not in builds["handout"].html("lifecycle.html").get_text()
 
 
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-]
-
-
-@pytest.mark.skipif(not shutil.which("chromium"), reason="needs Debian's chromium")
 def test_handout_prints_without_navigation_and_unsplit_blocks(
     builds: dict[str, CourseBuild],
 ) -> None:
@@ -313,7 +301,7 @@ def test_handout_prints_without_navigation_and_unsplit_blocks(
         };
     }"""
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_FLAGS)
+        browser = p.chromium.launch(executable_path=chromium_or_skip(), args=LAUNCH_FLAGS)
         try:
             page = browser.new_page()
             page.goto(page_url)
@@ -332,7 +320,6 @@ def test_handout_prints_without_navigation_and_unsplit_blocks(
     assert printed["h5"] > printed["text"]
 
 
-@pytest.mark.skipif(not shutil.which("chromium"), reason="needs Debian's chromium")
 def test_every_lesson_slide_fits_the_frame(builds: dict[str, CourseBuild]) -> None:
     """Cards, check cards and the title of each slide are on screen, none cut off."""
     from playwright.sync_api import sync_playwright
@@ -348,23 +335,18 @@ def test_every_lesson_slide_fits_the_frame(builds: dict[str, CourseBuild]) -> No
         return {parts: parts.length, out: out.map((el) => el.textContent.slice(0, 40))};
     }"""
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_FLAGS)
+        browser = p.chromium.launch(executable_path=chromium_or_skip(), args=LAUNCH_FLAGS)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 720})
-            page.goto(url)
-            page.wait_for_function("window.Reveal && Reveal.isReady()")
-            # No animation: the probe measures where a slide rests, not where it flies.
-            page.evaluate("Reveal.configure({transition: 'none', backgroundTransition: 'none'})")
-            total = page.evaluate("Reveal.getTotalSlides()")
-            assert total == 1 + len(CONSTRAINTS)
-            for index in range(total):
-                page.evaluate(f"Reveal.slide({index}, 0)")
-                page.wait_for_function(f"Reveal.getIndices().h === {index}")
-                # Let the deck's fit-to-frame scaling settle.
-                page.wait_for_timeout(300)
+            walked = 0
+            for index, _ in each_slide(page, url):
+                walked += 1
                 seen = page.evaluate(probe)
                 assert seen["parts"] >= 3, (index, seen)
                 assert not seen["out"], (index, seen)
+            total = page.evaluate("Reveal.getTotalSlides()")
+            assert total == 1 + len(CONSTRAINTS)
+            assert walked == total
         finally:
             browser.close()
 
@@ -398,22 +380,6 @@ SIDEWAYS_PROBE = """() => {
 }"""
 
 
-def each_slide(page: Any, url: str) -> Iterator[tuple[int, int]]:
-    """Open a deck and show each of its slides in turn, once envdeck-deck.js fitted it."""
-    page.goto(url)
-    page.wait_for_function("document.documentElement.getAttribute('data-envdeck-fit') === 'ready'")
-    # No animation: measure where a slide rests, not where it flies.
-    page.evaluate("Reveal.configure({transition: 'none', backgroundTransition: 'none'})")
-    slides = page.evaluate(
-        "Reveal.getSlides().map((s) => Reveal.getIndices(s)).map((i) => [i.h, i.v || 0])"
-    )
-    for h, v in slides:
-        page.evaluate(f"Reveal.slide({h}, {v})")
-        page.wait_for_function("Reveal.getCurrentSlide().hasAttribute('data-envdeck-scale')")
-        yield h, v
-
-
-@pytest.mark.skipif(not shutil.which("chromium"), reason="needs Debian's chromium")
 def test_no_slide_of_the_course_reaches_past_the_frame_sideways(
     builds: dict[str, CourseBuild],
 ) -> None:
@@ -421,17 +387,12 @@ def test_no_slide_of_the_course_reaches_past_the_frame_sideways(
     from playwright.sync_api import sync_playwright
 
     out = builds["deck"].out
-    decks = [
-        path
-        for path in sorted(out.rglob("*.html"))
-        if not any(part.startswith("_") for part in path.relative_to(out).parts)
-        and 'class="reveal"' in path.read_text("utf8")
-    ]
+    decks = deck_pages(out)
     assert len(decks) >= 5
     problems: list[tuple[str, int, int, list[str]]] = []
     walked = 0
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_FLAGS)
+        browser = p.chromium.launch(executable_path=chromium_or_skip(), args=LAUNCH_FLAGS)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 720})
             for deck in decks:
@@ -564,11 +525,6 @@ class Look:
     sizes: dict | None = None
 
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 def pages_of(out: Path) -> list[Path]:
     return [
         path
@@ -579,63 +535,47 @@ def pages_of(out: Path) -> list[Path]:
 
 @pytest.fixture(scope="module")
 def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Where the screenshots go, for a person to look at: $ENVDECK_SHOTS (or
-    $ENVDECK_SCREENSHOTS, as tests/test_deck_browser.py has it), else a tmp dir."""
-    folder = os.environ.get("ENVDECK_SHOTS") or os.environ.get("ENVDECK_SCREENSHOTS")
-    path = Path(folder) if folder else tmp_path_factory.mktemp("shots")
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return shots_dir(tmp_path_factory.mktemp("shots"))
 
 
 @pytest.fixture(scope="module")
 def looks(builds: dict[str, CourseBuild], shots: Path) -> Iterator[list[Look]]:
     """Every handout page (html builder) and every slide of the deck, served from
     127.0.0.1, measured and photographed at 1280x720 once for the tests below."""
-    if not shutil.which("chromium"):
-        pytest.skip("needs Debian's chromium")
+    chromium = chromium_or_skip()
     from playwright.sync_api import sync_playwright
 
     handout, deck = builds["handout"].out, builds["deck"].out
     assert handout.parent == deck.parent
-    handler = functools.partial(QuietHandler, directory=str(handout.parent))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}"
     found: list[Look] = []
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(
-                executable_path=shutil.which("chromium"), args=CHROMIUM_FLAGS
-            )
-            try:
-                page = browser.new_page(viewport={"width": 1280, "height": 720})
-                for path in pages_of(handout):
-                    name = path.relative_to(handout).as_posix()
-                    page.goto(f"{base}/{handout.name}/{name}")
-                    page.evaluate("document.fonts.ready")
-                    shot = shots / f"handout-{name.replace('/', '-')[:-5]}.png"
-                    page.screenshot(path=shot, full_page=True)
-                    found.append(Look(f"handout {name}", shot, page.evaluate(CONTRAST_PROBE, 1)))
-                for path in pages_of(deck):
-                    name = path.relative_to(deck).as_posix()
-                    for h, v in each_slide(page, f"{base}/{deck.name}/{name}"):
-                        shot = shots / f"deck-{name.replace('/', '-')[:-5]}-{h}.{v}.png"
-                        page.screenshot(path=shot)
-                        scale = page.evaluate("Reveal.getScale()")
-                        found.append(
-                            Look(
-                                f"deck {name} slide {h}.{v}",
-                                shot,
-                                page.evaluate(CONTRAST_PROBE, scale),
-                                page.evaluate(SIZE_PROBE, LEAST_SLIDE_TEXT_PX),
-                            )
+    with serve(handout.parent) as base, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=LAUNCH_FLAGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 720})
+            for path in pages_of(handout):
+                name = path.relative_to(handout).as_posix()
+                page.goto(f"{base}/{handout.name}/{name}")
+                page.evaluate("document.fonts.ready")
+                shot = shots / f"handout-{name.replace('/', '-')[:-5]}.png"
+                page.screenshot(path=shot, full_page=True)
+                found.append(Look(f"handout {name}", shot, page.evaluate(CONTRAST_PROBE, 1)))
+            for path in deck_pages(deck):
+                name = path.relative_to(deck).as_posix()
+                for h, v in each_slide(page, f"{base}/{deck.name}/{name}"):
+                    shot = shots / f"deck-{name.replace('/', '-')[:-5]}-{h}.{v}.png"
+                    page.screenshot(path=shot)
+                    scale = page.evaluate("Reveal.getScale()")
+                    found.append(
+                        Look(
+                            f"deck {name} slide {h}.{v}",
+                            shot,
+                            page.evaluate(CONTRAST_PROBE, scale),
+                            page.evaluate(SIZE_PROBE, LEAST_SLIDE_TEXT_PX),
                         )
-            finally:
-                browser.close()
-        yield found
-    finally:
-        server.shutdown()
-        server.server_close()
+                    )
+        finally:
+            browser.close()
+    yield found
 
 
 def test_every_page_and_slide_is_photographed(looks: list[Look]) -> None:
@@ -665,7 +605,6 @@ def test_every_slide_is_readable_at_1280x720(looks: list[Look]) -> None:
     assert not small, "\n".join(f"{where}: {found}" for where, found in small.items())
 
 
-@pytest.mark.skipif(not shutil.which("chromium"), reason="needs Debian's chromium")
 def test_single_page_handout_shows_deep_headings_as_headings(
     builds: dict[str, CourseBuild],
 ) -> None:
@@ -680,7 +619,7 @@ def test_single_page_handout_shows_deep_headings_as_headings(
                 h6Weight: parseInt(style('h6').fontWeight, 10)};
     }"""
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_FLAGS)
+        browser = p.chromium.launch(executable_path=chromium_or_skip(), args=LAUNCH_FLAGS)
         try:
             page = browser.new_page()
             page.goto((builds["singlehtml"].out / "index.html").as_uri())

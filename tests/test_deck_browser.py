@@ -7,34 +7,19 @@ Screenshots go to ``$ENVDECK_SCREENSHOTS`` when set, else to the test's tmp dir.
 
 from __future__ import annotations
 
-import functools
-import http.server
-import os
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import browser_support
 import pytest
+from browser_support import LAUNCH_FLAGS, chromium_or_skip, serve, shots_dir
 from sphinx.testing.util import SphinxTestApp
-
-from envdeck.pdf import PdfError, find_chromium
 
 pytestmark = pytest.mark.browser
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = REPO / "content" / "lifecycle.md"
-
-LAUNCH_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 NOTE = "Ask who has moved a venv and watched it break."
 
@@ -89,18 +74,6 @@ A vertical slide.
 """
 
 
-def chromium_or_skip() -> str:
-    try:
-        return find_chromium()
-    except PdfError as err:
-        pytest.skip(f"browser tests need Chromium: {err}")
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def deck(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Build the deck once; serve it on 127.0.0.1; yield its base URL."""
@@ -120,15 +93,8 @@ def deck(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         outdir = str(app.outdir)
     finally:
         app.cleanup()
-    handler = functools.partial(QuietHandler, directory=outdir)
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve(outdir) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
@@ -161,15 +127,11 @@ def page(browser: Any, requests: list[str]) -> Iterator[Any]:
 
 @pytest.fixture
 def shots(tmp_path: Path) -> Path:
-    folder = Path(os.environ.get("ENVDECK_SCREENSHOTS") or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return shots_dir(tmp_path)
 
 
 def open_deck(page: Any, url: str) -> None:
-    page.goto(url)
-    # envdeck-deck.js says when it has fitted the slides with the web fonts in.
-    page.wait_for_function("document.documentElement.getAttribute('data-envdeck-fit') === 'ready'")
+    browser_support.open_deck(page, url)
     page.evaluate(
         "window.envdeckMoves = 0; Reveal.on('slidechanged', () => { window.envdeckMoves++; })"
     )

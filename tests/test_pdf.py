@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from browser_support import chromium_or_skip, shots_dir
 from bs4 import BeautifulSoup
 from pypdf import PageObject, PdfReader
 
@@ -72,13 +73,6 @@ def cli(*argv: str) -> int:
     return int(args.func(args))
 
 
-def chromium_or_skip() -> str:
-    try:
-        return pdf.find_chromium()
-    except pdf.PdfError as err:
-        pytest.skip(f"PDF export needs Chromium: {err}")
-
-
 def slide_count(page: Path) -> int:
     soup = BeautifulSoup(page.read_text("utf8"), "html.parser")
     sections = soup.select("div.slides section")
@@ -138,8 +132,7 @@ def test_one_page_per_slide(deck, tmp_path):
     box = reader.pages[0].mediabox
     assert float(box.width) / float(box.height) == pytest.approx(16 / 9, rel=0.01)
     if shutil.which("pdftoppm"):  # for a person to look at
-        folder = Path(os.environ.get("ENVDECK_SCREENSHOTS") or tmp_path)
-        folder.mkdir(parents=True, exist_ok=True)
+        folder = shots_dir(tmp_path)
         subprocess.run(
             ["pdftoppm", "-png", "-r", "50", str(out), str(folder / "pdf-page")], check=True
         )
