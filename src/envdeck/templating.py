@@ -177,9 +177,11 @@ def is_template(env: SandboxedEnvironment, source: str, names: frozenset[str]) -
     """True: render it; False: leave it; None: it uses the flag but does not parse."""
     try:
         ast = env.parse(source)
-    except Exception:  # a syntax error, or nesting too deep for the parser
+        # find_undeclared_variables compiles the page: a filter or test this
+        # environment lacks (autosummary's `{{ fullname | underline }}`) raises here.
+        return _uses_names(ast, names)
+    except Exception:  # any error, or nesting too deep: a page of literal Jinja
         return None if _meant_names(source, names) else False
-    return _uses_names(ast, names)
 
 
 def _error_line(exc: BaseException, name: str, template: jinja2.Template | None) -> int | None:
