@@ -19,6 +19,7 @@ CONTENT = REPO / "content"
 SEEDS = REPO.parent / "shared" / "seeds"
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
+DECK_BUILDERS = frozenset({"html", "dirhtml", "revealjs", "dirrevealjs"})
 
 
 @dataclass
@@ -52,6 +53,17 @@ class Built:
 
     def warning_lines(self) -> list[str]:
         return [line for line in self.warnings.splitlines() if line.strip()]
+
+    def warnings_besides_the_flag(self) -> str:
+        """The warnings, less the one a builder that writes no deck gives for ``slide``."""
+        builder = self.app.builder
+        if not self.app.config.slide or builder.name in DECK_BUILDERS:
+            return self.warnings
+        notice = f"the '{builder.name}' builder does not write a slide deck"
+        lines = self.warnings.splitlines(keepends=True)
+        flagged = [line for line in lines if notice in line and "[envdeck.slides]" in line]
+        assert len(flagged) == 1, self.warnings
+        return "".join(line for line in lines if line not in flagged)
 
 
 BuildFn = Callable[..., Built]

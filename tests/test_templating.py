@@ -468,6 +468,7 @@ def test_other_builders_render_per_flag(build, buildername, slide):
     ) is slide
     assert ("Architecture and OS Incompatibility" in out) is not slide
     assert "{% if" not in out
+    assert built.warnings_besides_the_flag() == ""
 
 
 def test_parallel_build_matches_serial(build, tmp_path, make_app):

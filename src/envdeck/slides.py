@@ -1,7 +1,8 @@
 """The reveal.js slide deck: with ``-D slide=1`` the ``html`` builder writes a deck.
 
 The engine is sphinx-revealjs.  envdeck subclasses its builder and registers the
-subclass under the name ``html`` (when the ``slide`` flag is on) and under
+subclass under the names ``html`` and ``dirhtml`` (when the ``slide`` flag is on;
+any other builder then warns that it writes no deck) and under
 sphinx-revealjs's own names ``revealjs`` / ``dirrevealjs``, so that every
 extension's HTML node handlers still apply and ``-b revealjs`` builds the same deck.
 
@@ -48,7 +49,7 @@ from sphinx_revealjs.utils import get_internal_static_path
 from sphinx_revealjs.writers import RevealjsSlideTranslator, not_write, skip_node
 
 from .assets import STATIC_DIR
-from .warnings_ import EnvdeckWarning, warn
+from .warnings_ import LOGGER, EnvdeckWarning, warn
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -67,6 +68,9 @@ ASPECT_SIZES = {"16:9": (1280, 720), "16:10": (1280, 800), "4:3": (1024, 768)}
 NOTES_PLUGIN = {"name": "RevealNotes", "src": "revealjs/plugin/notes/notes.js"}
 
 MATHML_RENDERER = "envdeck-mathml"
+
+#: Sphinx's own page template, for pages in a deck that are not slides.
+PLAIN_PAGE = "basic/page.html"
 
 #: reveal.js themes with a dark background, which get a dark Pygments style.
 DARK_THEMES = frozenset({"black", "black-contrast", "blood", "dracula", "league", "moon", "night"})
@@ -146,18 +150,33 @@ def configure_revealjs(app: Sphinx, config: Config) -> None:
     config.revealjs_script_plugins = plugins
 
     if config.slide:
-        # Before the builder is created: `-D slide=1` with the default builder
-        # (`html`) gives the deck.
+        # Before the builder is created: `-D slide=1` with `html` (the default)
+        # or `dirhtml` gives the deck, as `revealjs` / `dirrevealjs` do.
         app.add_builder(HTMLDeckBuilder, override=True)
+        app.add_builder(DirectoryHTMLDeckBuilder, override=True)
 
 
 def check_deck_flag(app: Sphinx) -> None:
-    if is_deck(app.builder) and not app.config.slide:
+    builder = app.builder
+    if is_deck(builder) and not app.config.slide:
         warn(
-            f"the {app.builder.name!r} builder writes a slide deck but the 'slide' flag "
+            f"the {builder.name!r} builder writes a slide deck but the 'slide' flag "
             "is off, so pages render their prose branch; add -D slide=1",
             EnvdeckWarning.SLIDES,
         )
+    elif app.config.slide and not is_deck(builder):
+        warn(
+            f"the {builder.name!r} builder does not write a slide deck: with the 'slide' "
+            "flag on it writes the pages' slide branches in its own format; a deck comes "
+            "from the html, dirhtml, revealjs or dirrevealjs builder",
+            EnvdeckWarning.SLIDES,
+        )
+    if isinstance(builder, DeckBuilder):
+        # sphinx-revealjs turns both off: neither is a slide.
+        pages = (("the general index", builder.use_index), ("the search page", builder.search))
+        left_out = [page for page, kept in pages if not kept]
+        if left_out:
+            LOGGER.info("envdeck: the deck leaves out %s", " and ".join(left_out))
 
 
 # --- math: MathML at build time --------------------------------------------
@@ -302,6 +321,23 @@ class DeckBuilder(RevealjsHTMLBuilder):
         for filename in self.config.revealjs_css_files:
             self.add_css_file(filename, priority=800)
 
+    def handle_page(
+        self,
+        pagename: str,
+        addctx: dict[str, Any],
+        templatename: str = "page.html",
+        *args: Any,
+        **kwargs: Any,
+    ) -> None:
+        if pagename not in self.env.all_docs:
+            # A page that is no document (viewcode's _modules/…, from any
+            # html-collect-pages handler) has no slides: the deck's page.html would
+            # show nothing (and needs `revealjs`), so it is a plain page instead.
+            addctx = {"revealjs": self.revealjs_context, "sidebars": [], **addctx}
+            if templatename == "page.html":
+                templatename = PLAIN_PAGE
+        super().handle_page(pagename, addctx, templatename, *args, **kwargs)
+
     def update_page_context(
         self, pagename: str, templatename: str, ctx: dict[str, Any], event_arg: Any
     ) -> None:
@@ -397,6 +433,12 @@ class DirectoryDeckBuilder(DirectoryHTMLBuilder, DeckBuilder):  # type: ignore[m
     """The deck as ``<page>/index.html`` files, as sphinx-revealjs's ``dirrevealjs``."""
 
     name = "dirrevealjs"  # type: ignore[misc]
+
+
+class DirectoryHTMLDeckBuilder(DirectoryDeckBuilder):
+    """The directory deck under the name ``dirhtml``: ``-b dirhtml -D slide=1``."""
+
+    name = "dirhtml"  # type: ignore[misc]
 
 
 # --- copying the reveal.js files a deck uses ------------------------------------

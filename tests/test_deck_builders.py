@@ -1,0 +1,72 @@
+"""The flag with every builder: a deck from html and dirhtml, a warning from the others,
+and pages that are not documents (viewcode, py-modindex, any html-collect-pages page)."""
+
+from __future__ import annotations
+
+import pytest
+
+MODULE = '"""A module."""\n\n\ndef double(x):\n    """Twice x."""\n    return 2 * x\n'
+AUTODOC_CONF = """
+import sys
+from pathlib import Path
+sys.path.insert(0, str(Path(__file__).parent))
+extensions = ["envdeck", "sphinx.ext.autodoc", "sphinx.ext.viewcode"]
+
+def extra_page(app):
+    # Any extension's own page, on the theme's page.html.
+    yield "extra", {"title": "Extra", "body": "<p>EXTRA-PAGE</p>"}, "page.html"
+
+def setup(app):
+    app.connect("html-collect-pages", extra_page)
+"""
+AUTODOC_PAGES = {
+    "index.md": "# API\n\n```{eval-rst}\n.. automodule:: sample\n   :members:\n```\n",
+    "sample.py": MODULE,
+}
+
+
+@pytest.mark.parametrize(("buildername", "suffix"), [("html", ".html"), ("dirhtml", "/index.html")])
+def test_pages_that_are_not_documents_build_in_the_deck(build, buildername, suffix):
+    built = build(
+        AUTODOC_PAGES, conf=AUTODOC_CONF, buildername=buildername, confoverrides={"slide": True}
+    )
+    out = built.outdir
+    index = (out / "index.html").read_text("utf8")
+    assert 'class="reveal"' in index and "viewcode-link" in index
+    source = (out / f"_modules/sample{suffix}").read_text("utf8")
+    assert "Source code for sample" in source and "Twice x." in source
+    extra = (out / f"extra{suffix}").read_text("utf8")
+    assert "EXTRA-PAGE" in extra
+    # plain pages: no empty deck around them, no sidebar searching a page that is not there
+    for page in (source, extra):
+        assert 'class="reveal"' not in page and "searchbox" not in page
+    assert (out / f"py-modindex{suffix}").exists()
+    assert "the deck leaves out the general index and the search page" in built.status
+
+
+def test_dirhtml_with_the_flag_writes_the_deck(build):
+    pages = {
+        "index.md": "# Deck\n\n```{toctree}\nother\n```\n\n{% if slide %}DECKBRANCH{% endif %}\n",
+        "other.md": "# Other\n\n## A slide\n\n{% if slide %}OTHER-DECK{% endif %}\n",
+    }
+    built = build(pages, buildername="dirhtml", confoverrides={"slide": True})
+    index = (built.outdir / "index.html").read_text("utf8")
+    other = (built.outdir / "other" / "index.html").read_text("utf8")
+    assert 'class="reveal"' in index and "DECKBRANCH" in index
+    assert 'class="reveal"' in other and other.count("<section") >= 2
+    assert "_static/revealjs/dist/reveal.js" in other.replace("../", "")
+
+
+@pytest.mark.parametrize("buildername", ["singlehtml", "text", "latex"])
+def test_other_builders_with_the_flag_say_what_they_build(build, buildername):
+    page = "# T\n\n{% if slide %}DECKBRANCH{% else %}PROSEBRANCH{% endif %}\n"
+    built = build({"index.md": page}, buildername=buildername, confoverrides={"slide": True})
+    [line] = built.warning_lines()
+    assert f"the '{buildername}' builder does not write a slide deck" in line
+    assert line.endswith("[envdeck.slides]")
+    out = "".join(
+        p.read_text("utf8")
+        for p in built.outdir.glob("*.*")
+        if p.suffix in (".html", ".txt", ".tex")
+    )
+    assert "DECKBRANCH" in out and "PROSEBRANCH" not in out
