@@ -148,7 +148,10 @@ def test_badge_css_is_added_for_html_builders(build):
 def test_badge_css_is_packed_into_an_epub(build):
     import zipfile
 
-    conf = 'extensions = ["envdeck"]\ncopyright = "2026"\nversion = "1"\n'
+    conf = (
+        'extensions = ["envdeck"]\ncopyright = "2026"\nversion = "1"\n'
+        "envdeck_handout_style = True\n"
+    )
     built = build({"index.md": page(envcheck("python"))}, conf=conf, buildername="epub")
     assert built.warnings == ""
     (epub,) = built.outdir.glob("*.epub")

@@ -181,6 +181,19 @@ OPTIONS: list[Option] = [
         "instructor notes, or ``hide`` them.",
         types=(str,),
     ),
+    Option(
+        "envdeck_handout_style",
+        False,
+        parse_flag,
+        "Give the prose HTML handout envdeck's reading and print style: "
+        "section headings down to h6 stay visibly headings, Alabaster's footer gets "
+        "an AA contrast, and on paper the navigation goes, the text takes the page "
+        "width at 11pt and no card, check or code block is cut across two pages. "
+        "Off by default: loading envdeck then leaves a theme's pages exactly as they "
+        "were, and styles only envdeck's own elements (checks, cards, notes).",
+        rebuild="html",
+        types=(bool, str, int),
+    ),
     # --- envchecks ---------------------------------------------------------
     Option(
         "envdeck_check_timeout",

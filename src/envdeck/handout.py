@@ -1,9 +1,11 @@
 """The prose handout: its style sheets, and characters for a LaTeX handout.
 
-The style sheets (one for screen and paper, one for paper only) are added for
-HTML-format builders in prose mode only: the deck has its own styles and PDF export
-(``envdeck pdf``).  LaTeX paginates by itself, but pdflatex, Sphinx's default engine,
-stops at characters its fonts lack; courses and check summaries use a few of them.
+The style sheets (one for screen and paper, one for paper only) restyle the theme's
+own elements, so they are added only when the author opts in
+(``envdeck_handout_style = True``), for HTML-format builders in prose mode only: the
+deck has its own styles and PDF export (``envdeck pdf``).  LaTeX paginates by itself,
+but pdflatex, Sphinx's default engine, stops at characters its fonts lack; courses and
+check summaries use a few of them.
 """
 
 from __future__ import annotations
@@ -22,6 +24,9 @@ PRINT_CSS = "envdeck-print.css"
 
 
 def add_handout_css(app: Sphinx) -> None:
+    # Only on the author's word: these sheets restyle the theme's own elements.
+    if not app.config.envdeck_handout_style:
+        return
     if app.builder.format != "html" or app.config.slide or is_deck(app.builder):
         return
     add_css(app, HANDOUT_CSS)
