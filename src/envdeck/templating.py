@@ -35,6 +35,7 @@ import jinja2
 from jinja2 import meta
 from jinja2.sandbox import SandboxedEnvironment
 
+from .substitutions import jinja_names, myst_keeps, substitution_values, uses_myst_substitutions
 from .warnings_ import EnvdeckWarning, warn
 
 if TYPE_CHECKING:
@@ -69,8 +70,11 @@ def make_environment() -> SandboxedEnvironment:
     )
 
 
-def mark_lines(source: str) -> str:
-    """Prefix each line that starts in template data with a marker of its line number."""
+def mark_lines(source: str, keep: Callable[[str], bool] | None = None) -> str:
+    """Prefix each line that starts in template data with a marker of its line number.
+
+    A ``{{ … }}`` tag for which ``keep`` is true is kept as written (for MyST).
+    """
     out: list[str] = []
     pos, line, in_data = 0, 1, True
     length = len(source)
@@ -92,6 +96,8 @@ def mark_lines(source: str) -> str:
             end = source.find(closer, pos + 2)
             end = length if end < 0 else end + len(closer)
             tag = source[pos:end]
+            if keep is not None and tag.startswith("{{") and keep(tag):
+                tag = "{% raw %}" + tag + "{% endraw %}"
             out.append(tag)
             line += tag.count("\n")
             pos = end
@@ -208,6 +214,8 @@ def render(
     env = make_environment()
     context: dict[str, Any] = dict(config.envdeck_context)
     context.update(slide=bool(config.slide), prose=not config.slide)
+    names = frozenset(context)
+    myst = uses_myst_substitutions(app, location_path)
     if mode == "auto":
         declared = declared_choice(source)
         choice = declared[0] if declared else None
@@ -221,13 +229,19 @@ def render(
             choice = None
         if choice == "literal":
             return None
-        if choice is None and is_template(env, source, FLAGS | frozenset(context)) is False:
+        if choice is None and is_template(env, source, names) is False:
             return None
     name = f"<envdeck:{location_path}>"
     template = None
     try:
+        keep = None
+        if myst:
+            # MyST's `{{ name }}` substitutions stay for MyST; their values are
+            # variables too, below the template's own.
+            keep = myst_keeps(env, names | jinja_names(env.parse(source)))
+            context = {**substitution_values(app, source), **context}
         # Compiled under our own name, so a runtime error's traceback gives its line.
-        code = env.compile(mark_lines(source), name=name, filename=name)
+        code = env.compile(mark_lines(source, keep), name=name, filename=name)
         template = env.template_class.from_code(env, code, env.make_globals(None))
         rendered = template.render(context)
     except BaseException as exc:  # a template may raise anything (even SystemExit)
