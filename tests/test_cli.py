@@ -122,7 +122,7 @@ def test_usage_errors_exit_2(tmp_path: Path) -> None:
     assert envdeck("check", "--project", str(tmp_path / "nowhere")).returncode == 2
     bad_timeout = envdeck("check", "--timeout", "-1")
     assert bad_timeout.returncode == 2
-    assert "expected a positive number of seconds" in bad_timeout.stderr
+    assert "expected a number of seconds above 0 and at most 3600" in bad_timeout.stderr
 
 
 def test_list_names_every_check_and_its_options() -> None:

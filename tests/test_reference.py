@@ -53,7 +53,8 @@ def test_config_table_has_every_option(build: BuildFn, page: str) -> None:
             assert row[3] == "—"
     by_name = {row[0]: row for row in table}
     assert by_name["slide"][1].startswith("flag")
-    assert by_name["envdeck_check_timeout"][1] == "number > 0"
+    assert by_name["envdeck_check_timeout"][1] == "seconds: a number > 0, at most 3600"
+    assert by_name["envdeck_jinja_max_output"][1] == "whole number from 1,000 to 1,000,000,000"
     # ``-D slide=1`` in a description is inline code, in MyST and rST alike.
     slide_cell = soup.select("table")[0].select("tbody tr")[0].find_all("td")[4]
     assert "-D slide=1" in [code.get_text() for code in slide_cell.select("code")]

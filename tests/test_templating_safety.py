@@ -38,7 +38,8 @@ NATURAL_ERRORS = {
     "SecurityError": "{{ prose }}{{ prose.__class__.__mro__ }}",
     "FilterArgumentError": "{% if prose %}{{ [1] | map | list }}{% endif %}",
     "TemplateRuntimeError": "{% if prose %}{% set ns = 1 %}{% set ns.x = 1 %}{% endif %}",
-    "MemoryError": '{% if prose %}{{ "x" * 2 ** 62 }}{% endif %}',
+    # The bounded stage refuses the amplification before Python runs out of memory.
+    "JinjaLimitError": '{% if prose %}{{ "x" * 2 ** 62 }}{% endif %}',
     "OverflowError": "{% if prose %}{{ range(10 ** 6) | list }}{% endif %}",
     "RecursionError": "{% macro f() %}{{ f() }}{% endmacro %}{% if prose %}{{ f() }}{% endif %}",
 }
@@ -83,6 +84,18 @@ def test_every_jinja_exception_class_raised_while_rendering_is_a_warning(build, 
         "import jinja2.exceptions\n"
         "def boom():\n"
         f"    raise jinja2.exceptions.{cls.__name__}(*{args!r})\n"
+        'envdeck_context = {"boom": boom}\n'
+    )
+    built = build({"index.md": "# T\n\nText.\n\n{{ boom() }}\n", "other.md": "# O\n"}, conf=conf)
+    _assert_warned_and_went_on(built, 5, cls.__name__)
+
+
+@pytest.mark.parametrize("cls", [MemoryError, OverflowError, RecursionError, SystemExit])
+def test_python_errors_raised_by_a_context_callable_are_warnings(build, cls):
+    conf = (
+        'extensions = ["envdeck"]\n'
+        "def boom():\n"
+        f"    raise {cls.__name__}('boom')\n"
         'envdeck_context = {"boom": boom}\n'
     )
     built = build({"index.md": "# T\n\nText.\n\n{{ boom() }}\n", "other.md": "# O\n"}, conf=conf)

@@ -23,7 +23,7 @@ from typing import Any, TextIO
 
 from . import __version__
 from .checks import CheckContext, CheckResult, Redactor, Status, check_names, get_check, run_check
-from .checks.base import convert_options
+from .checks.base import convert_options, parse_seconds
 
 #: Checks mostly wait on subprocesses; a few at a time keeps a small machine usable.
 MAX_THREADS = 4
@@ -34,12 +34,9 @@ OK, FAILED, USAGE = 0, 1, 2
 
 def positive_seconds(value: str) -> float:
     try:
-        seconds = float(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {value!r}") from None
-    if not seconds > 0:
-        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {value!r}")
-    return seconds
+        return parse_seconds(value)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
 
 
 def option_pair(value: str) -> tuple[str, str]:
@@ -75,7 +72,7 @@ def add_check_parser(subparsers: Any) -> argparse.ArgumentParser:
         type=positive_seconds,
         default=5.0,
         metavar="S",
-        help="seconds each check may run before it reports error (default: 5)",
+        help="seconds each check may run before it reports error (default: 5, at most 3600)",
     )
     parser.add_argument(
         "-o",

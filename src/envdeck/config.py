@@ -9,6 +9,9 @@ configuration reference in the docs is generated from :data:`OPTIONS`.
 
 from __future__ import annotations
 
+import json
+import math
+import os
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -17,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from sphinx.errors import ConfigError
 
+from .checks.base import MAX_TIMEOUT, parse_seconds
 from .warnings_ import EnvdeckWarning, warn
 
 if TYPE_CHECKING:
@@ -54,19 +58,39 @@ def choice(*choices: str) -> Callable[[Any], str]:
     return convert
 
 
-def positive_number(value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        raise ValueError(f"expected a positive number, got {value!r}")
-    try:
-        number = float(value)
-    except ValueError:
-        raise ValueError(f"expected a positive number, got {value!r}") from None
-    if not number > 0:
-        raise ValueError(f"expected a positive number, got {value!r}")
-    return number
+def seconds(value: Any) -> float:
+    """A timeout: a finite number of seconds above 0, at most an hour."""
+    return parse_seconds(value, MAX_TIMEOUT)
+
+
+def count(lowest: int, highest: int) -> Callable[[Any], int]:
+    """A converter accepting a whole number from ``lowest`` to ``highest``."""
+
+    def convert(value: Any) -> int:
+        expected = f"a whole number from {lowest:,} to {highest:,}"
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            raise ValueError(f"expected {expected}, got {value!r}")
+        try:
+            number = float(value) if not isinstance(value, int) else value
+        except ValueError:
+            raise ValueError(f"expected {expected}, got {value!r}") from None
+        if isinstance(number, float) and not (math.isfinite(number) and number.is_integer()):
+            raise ValueError(f"expected {expected}, got {value!r}")
+        if not lowest <= number <= highest:
+            raise ValueError(f"expected {expected}, got {value!r}")
+        return int(number)
+
+    convert.bounds = (lowest, highest)  # type: ignore[attr-defined]
+    return convert
 
 
 def str_dict(value: Any) -> dict[str, Any]:
+    if isinstance(value, str):
+        # `-D envdeck_context='{"course": "Intro"}'` arrives as a string: a JSON object.
+        try:
+            value = json.loads(value)
+        except ValueError as err:
+            raise ValueError(f"expected a JSON object, got {value!r} ({err})") from None
     if not isinstance(value, dict) or not all(isinstance(k, str) for k in value):
         raise ValueError(f"expected a dict with string keys, got {type(value).__name__}")
     return dict(value)
@@ -99,6 +123,24 @@ class Option:
         return getattr(self.convert, "choices", None)
 
 
+class LateDefault:
+    """A default Sphinx computes when it is read: ``-D`` then passes its string on.
+
+    Sphinx converts a ``-D`` string by the type of the default, and refuses a float or
+    a dict ("unsupported type, ignoring"); for a callable default it keeps the string,
+    which :func:`validate_config` converts as it converts a conf.py value.
+    """
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def __call__(self, config: Config) -> Any:
+        return self.value.copy() if isinstance(self.value, (dict, list)) else self.value
+
+    def __repr__(self) -> str:
+        return repr(self.value)
+
+
 OPTIONS: list[Option] = [
     # --- the rendering flag ------------------------------------------------
     Option(
@@ -115,8 +157,26 @@ OPTIONS: list[Option] = [
         "envdeck_context",
         {},
         str_dict,
-        "Extra variables for page templates, besides ``slide`` and ``prose``.",
-        types=(dict,),
+        "Extra variables for page templates, besides ``slide`` and ``prose``. With "
+        "``-D``: a JSON object, or one variable as ``-D envdeck_context.name=value``.",
+        types=(dict, str),
+    ),
+    Option(
+        "envdeck_jinja_timeout",
+        10.0,
+        seconds,
+        "Seconds a page's template may run; a template that runs longer is stopped "
+        "with an ``[envdeck.jinja]`` warning and the page is used as written.",
+        types=(int, float, str),
+    ),
+    Option(
+        "envdeck_jinja_max_output",
+        10_000_000,
+        count(1_000, 1_000_000_000),
+        "Characters a page's template may produce, and the largest value it may make "
+        "(a string, a list, a number's digits); beyond it the template is stopped with "
+        "an ``[envdeck.jinja]`` warning and the page is used as written.",
+        types=(int, float, str),
     ),
     Option(
         "envdeck_templates",
@@ -198,8 +258,8 @@ OPTIONS: list[Option] = [
     Option(
         "envdeck_check_timeout",
         5.0,
-        positive_number,
-        "Seconds a single check may run before it reports ``error``.",
+        seconds,
+        "Seconds a single check may run before it reports ``error`` (at most 3600).",
         types=(int, float, str),
     ),
     Option(
@@ -267,14 +327,41 @@ def validate_config(app: Sphinx, config: Config) -> None:
         config[option.name] = converted
 
 
+#: The last second datetime can show (9999-12-31 23:59:59 UTC).
+MAX_EPOCH = 253_402_300_799
+
+
+def source_date_epoch() -> int | None:
+    """``SOURCE_DATE_EPOCH`` as seconds, None when unset or unusable (see check_environment)."""
+    raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not raw.isdigit() or len(raw) > len(str(MAX_EPOCH)) or int(raw) > MAX_EPOCH:
+        return None
+    return int(raw)
+
+
+def check_environment(app: Sphinx, config: Config) -> None:
+    """Environment variables envdeck reads, checked where they enter."""
+    raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if config.envdeck_timestamps and raw and source_date_epoch() is None:
+        # The value itself is not repeated: pages and logs never show the environment.
+        warn(
+            "SOURCE_DATE_EPOCH is not a whole number of seconds from 0 to "
+            f"{MAX_EPOCH} (the year 9999); check results are stamped with the time "
+            "they ran instead",
+            EnvdeckWarning.CONFIG,
+        )
+
+
 def setup_config(app: Sphinx) -> None:
     for option in OPTIONS:
+        plain = isinstance(option.default, (str, bool))
         app.add_config_value(
             option.name,
-            option.default,
+            option.default if plain else LateDefault(option.default),
             option.rebuild,  # type: ignore[arg-type]
             types=frozenset(option.types),
             description=option.description,
         )
     # Early, so every later handler sees converted values.
     app.connect("config-inited", validate_config, priority=100)
+    app.connect("config-inited", check_environment, priority=101)

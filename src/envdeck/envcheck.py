@@ -42,6 +42,33 @@ DEFAULT_SHOW = "facts"
 
 OWN_OPTIONS = ("project", "expect", "show", "title")
 
+_FIELD_OPTION = re.compile(r"\s*:([^:\s][^:]*):(?:\s|$)")
+_YAML_OPTION = re.compile(r"([^\s:#][^:]*):(?:\s|$)")
+
+
+def repeated_options(block_text: str) -> list[str]:
+    """Options named more than once in a directive's text.
+
+    MyST keeps the last of them without a word (docutils refuses an rST directive
+    with a repeated option before it runs): ``:show:`` twice is a mistake to report.
+    """
+    lines = block_text.splitlines()[1:]
+    names: list[str] = []
+    if lines and lines[0].strip() == "---":  # a YAML block of options
+        for line in lines[1:]:
+            if line.startswith("---"):
+                break
+            match = _YAML_OPTION.match(line)
+            if match:
+                names.append(match.group(1).strip())
+    else:
+        for line in lines:
+            match = _FIELD_OPTION.match(line)
+            if not match:
+                break
+            names.append(match.group(1).strip())
+    return sorted({name for name in names if names.count(name) > 1})
+
 
 class AnyOptions(dict[str, Any]):
     """An option_spec that takes every option name, as a raw string.
@@ -69,6 +96,12 @@ class AnyOptions(dict[str, Any]):
 class _EnvcheckBase(SphinxDirective):
     def warn(self, message: str) -> None:
         warn(message, EnvdeckWarning.DIRECTIVE, location=self.get_location())
+
+    def warn_repeated(self) -> None:
+        for option in repeated_options(self.block_text):
+            value = self.options.get(option) or ""
+            last = f"; the last ({value!r}) is used" if value else ""
+            self.warn(f"{self.name}: :{option}: is given more than once{last}")
 
     def project(self) -> str | None:
         """The checked directory, absolute; None (after a warning) if it does not exist."""
@@ -109,6 +142,7 @@ class EnvcheckDirective(_EnvcheckBase):
     option_spec: ClassVar[dict[str, Any]] = AnyOptions()
 
     def run(self) -> list[nodes.Node]:
+        self.warn_repeated()
         name = self.arguments[0] if self.arguments else ""
         if name not in check_names():
             what = f"unknown check {name!r}" if name else "no check named"
@@ -195,6 +229,7 @@ class EnvcheckReportDirective(_EnvcheckBase):
         return given
 
     def run(self) -> list[nodes.Node]:
+        self.warn_repeated()
         flags = self.flags()
         asked = re.split(r"[\s,]+", self.arguments[0].strip()) if self.arguments else []
         known = check_names()

@@ -13,7 +13,6 @@ the same environment give identical pages.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
@@ -26,6 +25,7 @@ from sphinx_design.shared import PassthroughTextElement, create_component
 
 from .assets import add_css
 from .checks import CheckResult
+from .config import source_date_epoch
 from .envcheck_cache import CachedResult, EnvcheckUse, get_data
 
 if TYPE_CHECKING:
@@ -132,9 +132,9 @@ def key_facts(result: CheckResult, show: str) -> dict[str, str]:
 
 def stamp(cached: CachedResult) -> str:
     """When the check ran; SOURCE_DATE_EPOCH (a reproducible build) replaces the clock."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    reproducible = epoch.isdigit()
-    when = int(epoch) if reproducible else cached.checked_at
+    epoch = source_date_epoch()
+    reproducible = epoch is not None
+    when = epoch if epoch is not None else cached.checked_at
     text = datetime.fromtimestamp(when, timezone.utc).strftime("Checked %Y-%m-%d %H:%M UTC")
     if not reproducible:
         # A duration differs on every run: not in a reproducible build.

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 # the Python types the option accepts.
 TYPE_WORDS: dict[Callable[[Any], Any], str] = {
     config.parse_flag: "flag: 1/0, true/false, yes/no, on/off",
-    config.positive_number: "number > 0",
+    config.seconds: "seconds: a number > 0, at most 3600",
     config.str_dict: "dict",
     config.str_list: "list of strings (or a comma-separated string)",
 }
@@ -34,6 +34,9 @@ TYPE_WORDS: dict[Callable[[Any], Any], str] = {
 def option_type(option: Option) -> str:
     if option.choices:
         return "one of the choices"
+    bounds = getattr(option.convert, "bounds", None)
+    if bounds:
+        return f"whole number from {bounds[0]:,} to {bounds[1]:,}"
     words = TYPE_WORDS.get(option.convert)
     if words:
         return words

@@ -35,6 +35,7 @@ import jinja2
 from jinja2 import meta
 from jinja2.sandbox import SandboxedEnvironment
 
+from .jinja_limits import BoundedEnvironment, JinjaLimitError, Limits, render_bounded
 from .substitutions import jinja_names, myst_keeps, substitution_values, uses_myst_substitutions
 from .warnings_ import EnvdeckWarning, warn
 
@@ -60,8 +61,9 @@ CHOICES = ("template", "literal")
 _LEFT_STRIP = ("{%-", "{{-", "{##-")
 
 
-def make_environment() -> SandboxedEnvironment:
-    return SandboxedEnvironment(
+def make_environment(max_output: int = 10_000_000) -> SandboxedEnvironment:
+    return BoundedEnvironment(
+        max_output,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         autoescape=False,
@@ -193,6 +195,7 @@ def is_template(env: SandboxedEnvironment, source: str, names: frozenset[str]) -
 def _error_line(exc: BaseException, name: str, template: jinja2.Template | None) -> int | None:
     if isinstance(exc, jinja2.TemplateSyntaxError):
         return exc.lineno
+    limit_line = getattr(exc, "lineno", None) if isinstance(exc, JinjaLimitError) else None
     line = None
     for frame in traceback.extract_tb(exc.__traceback__):
         if frame.filename == name and frame.lineno is not None:
@@ -200,7 +203,13 @@ def _error_line(exc: BaseException, name: str, template: jinja2.Template | None)
     # Jinja maps generated-code lines back to template lines for an Exception only.
     if line is not None and template is not None and not isinstance(exc, Exception):
         line = template.get_corresponding_lineno(line)
-    return line
+    return line if line is not None else limit_line
+
+
+def _output_line(piece: str) -> int | None:
+    """The source line of the last marked line in a piece of output."""
+    found = _MARK.findall(piece)
+    return int(found[-1]) if found else None
 
 
 def render(
@@ -211,7 +220,8 @@ def render(
     mode = config.envdeck_templates
     if mode == "none" or ("{{" not in source and "{%" not in source and mode != "all"):
         return None
-    env = make_environment()
+    limits = Limits(config.envdeck_jinja_timeout, config.envdeck_jinja_max_output)
+    env = make_environment(limits.max_output)
     context: dict[str, Any] = dict(config.envdeck_context)
     context.update(slide=bool(config.slide), prose=not config.slide)
     names = frozenset(context)
@@ -243,15 +253,17 @@ def render(
         # Compiled under our own name, so a runtime error's traceback gives its line.
         code = env.compile(mark_lines(source, keep), name=name, filename=name)
         template = env.template_class.from_code(env, code, env.make_globals(None))
-        rendered = template.render(context)
+        rendered = render_bounded(template, context, limits, name, _output_line)
     except BaseException as exc:  # a template may raise anything (even SystemExit)
         if isinstance(exc, KeyboardInterrupt):
             raise
         line = _error_line(exc, name, template)
         message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+        kind = "syntax" if isinstance(exc, jinja2.TemplateSyntaxError) else "error"
+        kind = "limit" if isinstance(exc, JinjaLimitError) else kind
         warn(
-            f"Jinja {'syntax' if isinstance(exc, jinja2.TemplateSyntaxError) else 'error'}: "
-            f"{message} ({type(exc).__name__}); the file is used as written, unrendered",
+            f"Jinja {kind}: {message} ({type(exc).__name__}); the file is used as written, "
+            "unrendered",
             EnvdeckWarning.JINJA,
             location=locate(line),
         )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextvars
 import hashlib
 import json
+import math
 import os
 import sys
 import threading
@@ -21,6 +22,10 @@ from types import MappingProxyType
 from typing import Any
 
 from .redact import Redactor
+
+#: The longest timeout a check may be given: an hour.  Far more than any check needs,
+#: and far below what threads can wait (``threading.TIMEOUT_MAX``).
+MAX_TIMEOUT = 3600.0
 
 #: Seconds a check may run past ``ctx.timeout`` (thread start-up, cleaning up) before
 #: it is abandoned and reported as timed out.
@@ -235,6 +240,24 @@ def remaining_time() -> float:
     return left
 
 
+def parse_seconds(value: Any, limit: float = MAX_TIMEOUT) -> float:
+    """A timeout: a finite number of seconds above 0 and at most ``limit``.
+
+    ``ValueError`` with the valid range otherwise (``inf``, ``nan``, ``1e10``, ``-1``,
+    a word).  The config, the command line and the check runner all read timeouts here.
+    """
+    expected = f"a number of seconds above 0 and at most {limit:g}"
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise ValueError(f"expected {expected}, got {value!r}")
+    try:
+        seconds = float(value)
+    except (ValueError, OverflowError):
+        raise ValueError(f"expected {expected}, got {value!r}") from None
+    if not (math.isfinite(seconds) and 0 < seconds <= limit):
+        raise ValueError(f"expected {expected}, got {value!r}")
+    return seconds
+
+
 def convert_options(check: Check, raw: Mapping[str, str]) -> dict[str, Any]:
     """Converted options with defaults filled in; ``ValueError`` for a bad one."""
     converted = dict(check.defaults)
@@ -285,7 +308,10 @@ def _run_guarded(check: Check, ctx: CheckContext) -> Outcome:
         options = convert_options(check, ctx.options)
     except ValueError as err:
         return Outcome(Status.ERROR, str(err))
-    timeout = float(ctx.timeout)
+    try:
+        timeout = parse_seconds(ctx.timeout)
+    except ValueError as err:
+        return Outcome(Status.ERROR, f"invalid timeout: {err}")
     box: dict[str, Outcome] = {}
 
     def target() -> None:

@@ -14,7 +14,7 @@ from typing import Any
 
 from .base import CheckContext, Outcome, Status, check
 from .locking import Environment, project_environment
-from .tools import in_venv, plural, read_pyvenv_cfg, shorten
+from .tools import in_venv, names_unreadable, plural, read_pyvenv_cfg, shorten
 
 #: kernels listed by name in the facts; the rest are counted
 MAX_LISTED = 8
@@ -222,6 +222,7 @@ _RUNS = {
     depends_on=("project", "kernels", "env:jupyter", "interpreter", "distributions"),
     key_facts=("kernels", "running this venv"),
 )
+@names_unreadable
 def jupyter_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
     """The registered Jupyter kernelspecs (found by ``jupyter_client`` when it is
     installed, else in the standard kernel directories: ``JUPYTER_PATH``, the user's,

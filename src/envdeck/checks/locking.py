@@ -22,7 +22,9 @@ from . import uvlock
 from .base import CheckContext, CheckSkipped, Outcome, Status, ToolMissing, check
 from .tools import (
     dist_name,
+    dist_text,
     distributions,
+    names_unreadable,
     normalize,
     plural,
     project_venv,
@@ -242,6 +244,7 @@ def pins(lock: Lock) -> str:
     depends_on=("project", "uv.lock", "pyproject.toml", "distributions", "tool:uv"),
     key_facts=("packages", "hashes", "fresh", "installed"),
 )
+@names_unreadable
 def lockfile_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
     """Whether the project's ``uv.lock`` is there and readable, how many packages it
     pins, whether every downloaded distribution in it is hashed, whether it is fresh
@@ -383,7 +386,7 @@ def lockfile_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
 def freeze_line(dist: metadata.Distribution) -> tuple[str, bool]:
     """(line, portable) as ``pip freeze`` would write it for ``dist``."""
     name = dist_name(dist)
-    text = dist.read_text("direct_url.json")
+    text = dist_text(dist, "direct_url.json")
     if text:
         try:
             direct = json.loads(text)
@@ -407,6 +410,7 @@ def freeze_line(dist: metadata.Distribution) -> tuple[str, bool]:
     depends_on=("project", "uv.lock", "distributions"),
     key_facts=("freeze lines", "hashes", "markers", "missing from the freeze"),
 )
+@names_unreadable
 def freeze_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
     """What a ``pip freeze``-style capture of the environment (the project's ``.venv``,
     else the running one) records, measured with ``importlib.metadata`` (no pip

@@ -18,7 +18,16 @@ from .base import CheckContext, CheckSkipped, Outcome, Status, ToolMissing, chec
 from .elf import read_needs
 from .interpreter import libc, parse_platform
 from .locking import project_environment
-from .tools import dist_name, distributions, plural, run, shorten, tool_path
+from .tools import (
+    dist_name,
+    dist_text,
+    distributions,
+    names_unreadable,
+    plural,
+    run,
+    shorten,
+    tool_path,
+)
 
 #: Arguments per ldd/otool call; keeps command lines short.
 CHUNK = 64
@@ -161,6 +170,7 @@ def _classify(name: str, target: str, module: Path, inside: tuple[str, ...],
     depends_on=("project", "distributions", "system", "tool:ldd"),
     key_facts=("libc", "newest C library a wheel needs", "extension modules", "system libraries"),
 )
+@names_unreadable
 def system_libs_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
     """The C library's version against the ``manylinux``/``musllinux`` tags of the
     installed wheels (their ``WHEEL`` files' ``Tag`` lines), and the shared libraries
@@ -189,7 +199,7 @@ def system_libs_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
     compiled = 0
     dists = list(distributions(list(env.site_dirs)))
     for dist in dists:
-        platforms = wheel_platforms(dist.read_text("WHEEL") or "")
+        platforms = wheel_platforms(dist_text(dist, "WHEEL"))
         if not platforms or all(p == "any" for p in platforms):
             continue
         compiled += 1
@@ -348,6 +358,7 @@ def _major_minor(text: str) -> tuple[int, ...]:
     depends_on=("gpu", "distributions", "project"),
     key_facts=("GPUs", "driver", "driver supports CUDA up to", "CUDA toolkit"),
 )
+@names_unreadable
 def gpu_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
     """The NVIDIA driver and the GPUs it sees (``nvidia-smi``, else ``libcuda`` through
     ctypes), the newest CUDA the driver supports, and, kept apart, the CUDA toolkit

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import contextvars
+import functools
 import os
 import re
 import shutil
@@ -14,8 +16,17 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
-from .base import CheckTimeout, ToolMissing, remaining_time
+from .base import (
+    CheckContext,
+    CheckFunc,
+    CheckTimeout,
+    Outcome,
+    Status,
+    ToolMissing,
+    remaining_time,
+)
 
 
 @dataclass(frozen=True)
@@ -150,13 +161,34 @@ def normalize(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
+#: the distributions the running check could not read (see :func:`names_unreadable`)
+_UNREADABLE: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar(
+    "envdeck_unreadable", default=None
+)
+
+
+def _note_unreadable(dist: metadata.Distribution, filename: str, err: Exception) -> None:
+    noted = _UNREADABLE.get()
+    if noted is None:
+        return
+    folder = getattr(dist, "_path", None)  # PathDistribution's own folder
+    where = Path(folder).name if folder is not None else "a distribution"
+    why = "is not UTF-8" if isinstance(err, UnicodeDecodeError) else f"({type(err).__name__})"
+    noted.append(f"{where} ({filename} {why})")
+
+
 def distributions(paths: Sequence[Path] | None = None) -> Iterator[metadata.Distribution]:
     """The distributions installed in ``paths`` (default: this environment's site dirs),
-    each once (the first found wins, as for imports)."""
+    each once (the first found wins, as for imports).  One whose METADATA cannot be
+    read is left out, and named by :func:`names_unreadable`."""
     seen: set[str] = set()
     search = [str(p) for p in (site_dirs() if paths is None else paths)]
     for dist in metadata.distributions(path=search):
-        name = dist.metadata["Name"] if dist.metadata else None
+        try:
+            name = dist.metadata["Name"] if dist.metadata else None
+        except (ValueError, OSError) as err:  # UnicodeDecodeError is a ValueError
+            _note_unreadable(dist, "METADATA", err)
+            continue
         if not name:
             continue
         key = normalize(name)
@@ -164,6 +196,41 @@ def distributions(paths: Sequence[Path] | None = None) -> Iterator[metadata.Dist
             continue
         seen.add(key)
         yield dist
+
+
+def dist_text(dist: metadata.Distribution, filename: str) -> str:
+    """A file of a distribution's metadata folder; "" when it is missing or unreadable."""
+    try:
+        return dist.read_text(filename) or ""
+    except (ValueError, OSError) as err:
+        _note_unreadable(dist, filename, err)
+        return ""
+
+
+def names_unreadable(func: CheckFunc) -> CheckFunc:
+    """For a check that reads installed distributions: one it could not read (its
+    METADATA not UTF-8, say) is left out and named in a fact, and a pass becomes a warn,
+    as the result is incomplete; the check itself goes on."""
+
+    @functools.wraps(func)
+    def checked(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
+        token = _UNREADABLE.set([])
+        try:
+            outcome = func(ctx, options)
+            unreadable = sorted(set(_UNREADABLE.get() or ()))
+        finally:
+            _UNREADABLE.reset(token)
+        if unreadable and isinstance(outcome, Outcome):
+            outcome.facts["unreadable metadata"] = shorten(unreadable, 3)
+            if outcome.status is Status.PASS:
+                outcome.status = Status.WARN
+                outcome.summary += (
+                    f"; but {plural(len(unreadable), 'distribution')} could not be read and "
+                    f"{'is' if len(unreadable) == 1 else 'are'} left out ({shorten(unreadable, 2)})"
+                )
+        return outcome
+
+    return checked
 
 
 def dist_name(dist: metadata.Distribution) -> str:
