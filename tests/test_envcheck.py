@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 import sphinx
 
+from envdeck.assets import STATIC_DIR
 from envdeck.checks import CheckContext, run_check
 
 PASSING = "```{envcheck} python\n```\n"
@@ -141,8 +142,12 @@ def test_badge_css_is_added_for_html_builders(build):
     assert ".envdeck-badge-fail" in css
     # only envdeck's own file: the deck's files are not copied into the handout
     assert not (built.outdir / "_static" / "envdeck-deck.js").exists()
-    # copied, not added to html_static_path: conf.py's value stays as written
-    assert not [p for p in built.app.config.html_static_path if "envdeck" in p]
+    # copied, not added to html_static_path: conf.py's value stays as written (compared
+    # as paths: the clone's own folder may be called envdeck, and sphinx-design's
+    # static folder, under the clone's .venv, is on the list)
+    ours = STATIC_DIR.resolve()
+    listed = [Path(p).resolve() for p in built.app.config.html_static_path]
+    assert not [p for p in listed if p == ours or ours in p.parents], listed
 
 
 def test_badge_css_is_packed_into_an_epub(build):
