@@ -23,7 +23,7 @@ from typing import Any, TextIO
 
 from . import __version__
 from .checks import CheckContext, CheckResult, Redactor, Status, check_names, get_check, run_check
-from .checks.base import convert_options
+from .checks.base import convert_options, find_project
 
 #: Checks mostly wait on subprocesses; a few at a time keeps a small machine usable.
 MAX_THREADS = 4
@@ -108,16 +108,6 @@ def add_check_parser(subparsers: Any) -> argparse.ArgumentParser:
     parser.add_argument("--list", action="store_true", help="list the checks and their options")
     parser.set_defaults(func=run_checks)
     return parser
-
-
-def find_project(start: Path) -> Path:
-    """The nearest directory upwards from ``start`` (itself included) with a
-    pyproject.toml or uv.lock; ``start`` when none has one."""
-    start = start.absolute()
-    for directory in (start, *start.parents):
-        if (directory / "pyproject.toml").is_file() or (directory / "uv.lock").is_file():
-            return directory
-    return start
 
 
 def build_parser() -> argparse.ArgumentParser:
