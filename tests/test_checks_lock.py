@@ -307,7 +307,7 @@ def test_freeze_of_this_course_against_its_lock() -> None:
     )
     # The project's own line is a path on this machine: the summary says so.
     assert result.summary.startswith(
-        f"a freeze records {pinned} name==version lines and -e {REPO}, a path only this "
+        f"a freeze records {pinned} name==version lines and `-e {REPO}`, a path only this "
         "machine has, and nothing else;"
     ), result.summary
     assert result.facts["the project's own"] == f"-e {REPO}: a path on this machine only"

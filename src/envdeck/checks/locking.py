@@ -486,7 +486,10 @@ def freeze_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
         )
     recorded = _line_kinds(pinned, urls, 0)
     if own_local:
-        recorded += f" and {shorten(own_local, 1)}, a path only this machine has,"
+        # In backticks: a page shows it as code, and a terminal keeps it on one line.
+        quoted = [f"`{line}`" for line in own_local]
+        paths = "a path" if len(own_local) == 1 else "paths"
+        recorded += f" and {shorten(quoted, 1)}, {paths} only this machine has,"
     if lock is None:
         summary = f"a freeze records {recorded}: no hashes, no markers, no Python version"
     else:
