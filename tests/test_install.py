@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -42,6 +43,9 @@ OFFLINE = (
     "Network is unreachable",
     "Temporary failure in name resolution",
 )
+
+#: uv's words when it cannot reach an index
+UV_OFFLINE = ("error sending request", "Failed to fetch", "dns error", "Network is unreachable")
 
 
 def run(*args: str | Path, cwd: Path, timeout: float = 300) -> subprocess.CompletedProcess[str]:
@@ -115,3 +119,36 @@ def test_uvx_checks_a_project_from_outside_it(wheel: Path, tmp_path: Path) -> No
     # The project was found and checked: it has no uv.lock.
     assert result["status"] == "fail" and result["summary"].startswith("no uv.lock"), result
     assert done.returncode == 1
+
+
+def test_uv_add_by_path_in_a_docs_layout_locks_and_checks_clean(tmp_path: Path) -> None:
+    # A new user's project: `uv init`, `uv add <path to envdeck>`, conf.py in docs/.
+    uv = needs_uv()
+    app = tmp_path / "my-course"
+    made = run(uv, "init", "--offline", "--quiet", "--no-workspace", "--name", "my-course",
+               "--python", sys.executable, app, cwd=tmp_path)  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    # This Python only: offline, uv resolves from what its cache holds for this one.
+    pyproject = app / "pyproject.toml"
+    minor = f"{sys.version_info[0]}.{sys.version_info[1]}"
+    pyproject.write_text(
+        re.sub(r'requires-python = ".*"', f'requires-python = "=={minor}.*"',
+               pyproject.read_text("utf8")), "utf8")  # fmt: skip
+    # Locking resolves for every platform: uv reads the index (its cache holds what this
+    # machine installed, not every platform's metadata).
+    added = run(uv, "add", "--quiet", "--python", sys.executable, REPO, cwd=app)
+    if added.returncode != 0 and any(words in added.stderr for words in UV_OFFLINE):
+        pytest.skip(f"uv cannot reach a package index here: {added.stderr.strip()[-300:]}")
+    assert added.returncode == 0, added.stderr
+    assert 'source = { directory = "' in (app / "uv.lock").read_text("utf8")
+    docs = write_course(app / "docs")
+    # :expect: pass: the lockfile check's outcome in the page is a warning otherwise.
+    (docs / "index.md").write_text(
+        "# Course\n\n```{envcheck} lockfile\n:expect: pass\n```\n", "utf8"
+    )
+    built = run(uv, "run", "--offline", "sphinx-build", "-W", "-q", "docs", "_build", cwd=app)
+    assert built.returncode == 0, built.stdout + built.stderr
+    checked = run(uv, "run", "--offline", "envdeck", "check", "lockfile", "--json", cwd=app)
+    (result,) = json.loads(checked.stdout)["results"]
+    assert result["status"] == "pass", result
+    assert "not in the lock" not in result["facts"]
