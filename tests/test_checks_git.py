@@ -83,9 +83,66 @@ def test_tracked_venv_fails_even_when_ignored_later(repo: Path) -> None:
     result = run_check("gitignore", CheckContext(project=repo))
     assert result.status is Status.FAIL
     assert result.facts["tracked files"].startswith("2 (")
-    assert "2 files of .venv are committed to git" in result.summary
+    assert result.facts["tracked files"].endswith(": 2 committed, 0 staged, not committed")
+    assert "2 files of .venv are committed to git;" in result.summary
     assert "git rm -r --cached .venv" in result.summary
     assert result.facts["ignored"] == "yes, by .gitignore:1 (.venv/)"
+
+
+def test_staged_venv_is_called_staged_not_committed(repo: Path) -> None:
+    _venv_dir(repo)
+    git("add", ".", cwd=repo)  # staged, and no commit at all yet (no HEAD)
+    result = run_check("gitignore", CheckContext(project=repo))
+    assert result.status is Status.FAIL
+    assert "committed to git" not in result.summary
+    assert result.summary.startswith(
+        "2 files of .venv are staged (`git add`), not yet committed: the next commit "
+        "would commit them; untrack with `git rm -r --cached .venv`"
+    ), result.summary
+    assert result.facts["tracked files"].endswith(": 0 committed, 2 staged, not committed")
+
+
+def test_staged_files_beside_committed_ones_are_told_apart(repo: Path) -> None:
+    _venv_dir(repo)
+    git("add", ".", cwd=repo)
+    git("commit", "-q", "-m", "oops: the venv", cwd=repo)
+    (repo / ".venv" / "bin" / "pip").write_text("")
+    git("add", ".venv", cwd=repo)
+    result = run_check("gitignore", CheckContext(project=repo))
+    assert result.status is Status.FAIL
+    assert result.summary.startswith(
+        "2 files of .venv are committed to git, and 1 more staged; untrack with"
+    ), result.summary
+
+
+def test_uncommitting_the_venv_changes_the_fingerprint(repo: Path) -> None:
+    # `git reset --soft` moves HEAD and leaves the index file as it was: committed
+    # files become staged ones, and the cached result must not stay "committed".
+    git("add", ".", cwd=repo)
+    git("commit", "-q", "-m", "lesson", cwd=repo)
+    _venv_dir(repo)
+    git("add", ".", cwd=repo)
+    git("commit", "-q", "-m", "oops: the venv", cwd=repo)
+    ctx = CheckContext(project=repo)
+    before = fingerprint("gitignore", ctx)
+    assert "committed to git" in run_check("gitignore", ctx).summary
+    git("reset", "-q", "--soft", "HEAD~1", cwd=repo)
+    assert fingerprint("gitignore", ctx) != before
+    assert "staged (`git add`), not yet committed" in run_check("gitignore", ctx).summary
+
+
+def test_untracked_venv_still_in_the_last_commit_warns(repo: Path) -> None:
+    _venv_dir(repo)
+    git("add", ".", cwd=repo)
+    git("commit", "-q", "-m", "oops: the venv", cwd=repo)
+    git("rm", "-r", "-q", "--cached", ".venv", cwd=repo)
+    (repo / ".gitignore").write_text(".venv/\n")
+    result = run_check("gitignore", CheckContext(project=repo))
+    assert result.status is Status.WARN
+    assert result.facts["tracked files"] == "none"
+    assert result.summary == (
+        "2 files of .venv are untracked but still in the last commit: commit their removal"
+    )
 
 
 def test_path_option(repo: Path) -> None:

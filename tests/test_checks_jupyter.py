@@ -52,16 +52,46 @@ def kernel(directory: Path, name: str, argv: list[str], display: str = "", lang:
 LAUNCH = ["-m", "ipykernel_launcher", "-f", "{connection_file}"]
 
 
-def test_no_kernels_warns(jupyter: dict[str, Path]) -> None:
-    make_venv(jupyter["project"] / ".venv")
+def test_no_kernels_warns(jupyter: dict[str, Path], tmp_path: Path) -> None:
+    own = make_venv(jupyter["project"] / ".venv")
+    (jupyter["project"] / "pyproject.toml").write_text('[project]\nname = "course"\n')
     result = run_check("jupyter", CheckContext(project=jupyter["project"]))
     assert result.status is Status.WARN
+    # ipykernel is missing: adding it to the project comes first.
+    assert result.summary == (
+        "no Jupyter kernel is registered, so none runs this venv; add ipykernel to this "
+        "venv with `uv add --dev ipykernel`, then register a kernel with "
+        "`uv run python -m ipykernel install --user --name course`"
+    )
+    assert result.facts["ipykernel in this venv"] == "not installed"
+    assert result.facts["kernels"] == "0"
+    assert result.facts["running this venv"] == "none"
+    install(own, make_wheel(tmp_path / "wheels", "ipykernel", "7.0"))
+    result = run_check("jupyter", CheckContext(project=jupyter["project"]))
+    assert result.facts["ipykernel in this venv"] == "7.0"
     assert result.summary == (
         "no Jupyter kernel is registered, so none runs this venv; register one with "
         "`python -m ipykernel install --user --name course`"
     )
-    assert result.facts["kernels"] == "0"
+
+
+def test_jupyters_libraries_alone_are_not_jupyter(jupyter: dict[str, Path], tmp_path: Path):
+    # jupyter_client and jupyter_core without JupyterLab, Notebook or a server: nothing
+    # in the venv starts a kernel, so a kernelspec's `python` is not this venv's.
+    own = make_venv(jupyter["project"] / ".venv")
+    wheels = tmp_path / "wheels"
+    install(own, make_wheel(wheels, "jupyter_client", "8.6.0"))
+    install(own, make_wheel(wheels, "jupyter_core", "5.7.2"))
+    kernel(jupyter["data"], "python3", ["python", *LAUNCH], "Python 3 (ipykernel)")
+    result = run_check("jupyter", CheckContext(project=jupyter["project"]))
+    assert result.facts["Jupyter in this venv"] == (
+        "no: only its libraries (jupyter_client 8.6.0, jupyter_core 5.7.2); nothing here "
+        "starts a kernel (JupyterLab, Notebook, NbClassic and the like)"
+    )
+    assert result.facts["ipykernel in this venv"] == "not installed"
+    assert result.status is Status.WARN
     assert result.facts["running this venv"] == "none"
+    assert "add ipykernel to this venv with `uv pip install ipykernel`" in result.summary
 
 
 def test_kernel_running_this_venv_passes(jupyter: dict[str, Path]) -> None:
@@ -172,8 +202,11 @@ def test_python_kernel_runs_this_venv_when_jupyter_is_installed_in_it(
     assert result.facts["kernel python3"].startswith("Python 3: python, the Python Jupyter")
     install(own, make_wheel(wheels, "jupyter_client", "8.6.0"))
     result = run_check("jupyter", CheckContext(project=jupyter["project"]))
+    assert result.status is Status.WARN  # nor does jupyter_client: it starts no kernel
+    install(own, make_wheel(wheels, "jupyterlab", "4.2.0"))
+    result = run_check("jupyter", CheckContext(project=jupyter["project"]))
     assert result.status is Status.PASS, result.summary
-    assert result.facts["Jupyter in this venv"] == "yes"
+    assert result.facts["Jupyter in this venv"] == "yes: JupyterLab 4.2.0"
     assert result.facts["running this venv"] == "python3"
     assert "Jupyter is installed in this venv" in result.facts["kernel python3"]
     # python3.X is replaced only when Jupyter runs Python 3.X; else PATH decides.

@@ -7,16 +7,18 @@ from importlib import metadata
 from pathlib import Path
 
 import pytest
+from browser_support import serve
 from test_checks_support import (
     REPO,
     _no_outside_project_environment,  # noqa: F401
     empty_path,
+    git,
     install,
     make_wheel,
     uv,
 )
 
-from envdeck.checks import CheckContext, Status, run_check, uvlock
+from envdeck.checks import CheckContext, Redactor, Status, run_check, uvlock
 from envdeck.checks.locking import declared_differences, pins
 from envdeck.checks.uvlock import LockError, read_lock
 
@@ -297,8 +299,18 @@ def test_freeze_of_this_course_against_its_lock() -> None:
     lines = result.details.splitlines()
     assert f"packaging=={metadata.version('packaging')}" in lines
     assert all("==" in line or line.startswith("-e ") for line in lines)
-    assert result.facts["freeze lines"] == str(len(lines))
-    assert "and nothing else" in result.summary
+    pinned = sum(1 for line in lines if "==" in line)
+    own = [line for line in lines if line.startswith("-e ")]
+    assert own == [f"-e {REPO}"], own  # uv installs the project itself editable
+    assert result.facts["freeze lines"] == (
+        f"{len(lines)} ({pinned} name==version lines, 1 local path)"
+    )
+    # The project's own line is a path on this machine: the summary says so.
+    assert result.summary.startswith(
+        f"a freeze records {pinned} name==version lines and `-e {REPO}`, a path only this "
+        "machine has, and nothing else;"
+    ), result.summary
+    assert result.facts["the project's own"] == f"-e {REPO}: a path on this machine only"
 
 
 def test_freeze_names_a_local_wheel_path_and_warns(course: Path) -> None:
@@ -337,3 +349,111 @@ def test_line_reader_rejects_a_broken_lock(tmp_path: Path, text: str) -> None:
     path.write_text(text)
     with pytest.raises(LockError):
         read_lock(path, force_line_reader=True)
+
+
+# --- sources other than an index: all locked -------------------------------------------
+
+#: A package whose version is dynamic, as envdeck's own: uv.lock then records no
+#: version for a path, directory or editable source.
+DYNAMIC = """\
+[build-system]
+requires = ["hatchling"]
+build-backend = "hatchling.build"
+
+[project]
+name = "{name}"
+dynamic = ["version"]
+requires-python = ">=3.10"
+dependencies = [{dependencies}]
+
+[tool.hatch.version]
+path = "src/{module}/__init__.py"
+
+[tool.hatch.build.targets.wheel]
+packages = ["src/{module}"]
+"""
+
+
+def make_package(directory: Path, name: str, dependencies: str = "") -> Path:
+    module = name.replace("-", "_")
+    (directory / "src" / module).mkdir(parents=True)
+    (directory / "src" / module / "__init__.py").write_text('__version__ = "1.2"\n')
+    (directory / "pyproject.toml").write_text(
+        DYNAMIC.format(name=name, module=module, dependencies=dependencies)
+    )
+    return directory
+
+
+def uv_offline(*args: str, cwd: Path) -> None:
+    """A uv command that builds packages offline: hatchling comes from uv's cache
+    (building this repository put it there)."""
+    done = uv(*args, "--offline", "--python", sys.executable, "--quiet", cwd=cwd, check=False)
+    if done.returncode != 0 and "Network connectivity is disabled" in done.stderr:
+        pytest.skip(f"uv's cache lacks what `uv {args[0]}` needs offline: {done.stderr.strip()}")
+    assert done.returncode == 0, done.stderr
+
+
+def add_source(kind: str, tmp_path: Path, course: Path) -> str:
+    """Make the course depend on a package ``dep`` from a source of ``kind``, as
+    `uv add` writes it; returns the name the lock gives it."""
+    dep = make_package(tmp_path / "dep", "dep")
+    if kind == "path":
+        uv_offline("add", "../dep", cwd=course)
+    elif kind == "editable":
+        uv_offline("add", "--editable", "../dep", cwd=course)
+    elif kind == "git":
+        git("init", "-q", cwd=dep)
+        git("add", ".", cwd=dep)
+        git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "dep", cwd=dep)
+        uv_offline("add", f"git+{dep.as_uri()}", cwd=course)
+    elif kind == "url":
+        uv_offline("build", "--sdist", "--out-dir", str(tmp_path / "dist"), cwd=dep)
+        # A URL source over HTTP, from a server on this machine: not the network.
+        with serve(tmp_path / "dist") as url:
+            done = uv("add", "--python", sys.executable, "--quiet", f"{url}/dep-1.2.tar.gz",
+                      cwd=course)  # fmt: skip
+            assert done.returncode == 0, done.stderr
+    elif kind == "workspace member":
+        make_package(course / "packages" / "dep", "dep")
+        with (course / "pyproject.toml").open("a") as pyproject:
+            pyproject.write('\n[tool.uv.workspace]\nmembers = ["packages/*"]\n')
+        uv_offline("add", "dep", cwd=course)
+    elif kind == "the project itself":
+        uv_offline("sync", cwd=course)
+        return "course"
+    return "dep"
+
+
+SOURCE_KINDS = ["path", "editable", "git", "url", "workspace member", "the project itself"]
+
+
+@pytest.mark.parametrize("kind", SOURCE_KINDS)
+def test_packages_from_every_kind_of_source_count_as_locked(tmp_path: Path, kind: str) -> None:
+    course = make_package(tmp_path / "course", "course")
+    name = add_source(kind, tmp_path, course)
+    lock = read_lock(course / "uv.lock")
+    (locked,) = [p for p in lock.packages if p.name == name]
+    if kind in ("path", "editable"):
+        assert locked.version is None  # a dynamic version: uv locks none
+    result = run_check("lockfile", CheckContext(project=course, timeout=60))
+    assert result.status is Status.PASS, (result.summary, result.facts)
+    assert "not in the lock" not in result.facts
+    assert "installed outside the lock" not in result.summary
+    assert [p.name for p in lock.own] == (
+        ["course", "dep"] if kind == "workspace member" else ["course"]
+    )
+    # The line reader (Python 3.10 without tomli) tells the same packages apart.
+    lines = read_lock(course / "uv.lock", force_line_reader=True)
+    assert [p.name for p in lines.own] == [p.name for p in lock.own]
+    assert [p.name for p in lines.third_party] == [p.name for p in lock.third_party]
+
+
+def test_freeze_names_dependencies_from_this_machine(tmp_path: Path) -> None:
+    course = make_package(tmp_path / "course", "course")
+    add_source("editable", tmp_path, course)
+    result = run_check("freeze", CheckContext(project=course, timeout=60))
+    # An editable path dependency is not the project's own: the freeze cannot rebuild it.
+    assert result.status is Status.WARN, result.summary
+    redact = Redactor.for_environment(frozenset()).text  # results hide the user's name
+    assert result.facts["local paths"] == redact(f"-e {tmp_path / 'dep'}")
+    assert result.facts["the project's own"] == redact(f"-e {course}: a path on this machine only")

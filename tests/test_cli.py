@@ -17,12 +17,14 @@ from envdeck.checks import check_names, get_check
 from envdeck.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
+STATUSES = ("pass", "warn", "fail", "skip", "error")
 
 
 def envdeck(
     *args: str, cwd: Path = REPO, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    full_env = dict(os.environ)
+    # Colour only where a test asks for it, whatever the runner's environment says.
+    full_env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
     full_env.update(env or {})
     return subprocess.run(
         [sys.executable, "-m", "envdeck", *args],
@@ -63,6 +65,20 @@ def test_json_for_machines() -> None:
     assert statuses["python"] == "pass"
     assert set(statuses.values()) <= {"pass", "warn", "fail", "skip", "error"}
     assert done.returncode == (1 if "fail" in statuses.values() else 0)
+    # Totals of every status, and one overall status: the worst there is.
+    assert document["totals"] == {s: list(statuses.values()).count(s) for s in STATUSES}
+    worst = next(s for s in ("fail", "error", "warn", "pass", "skip") if s in statuses.values())
+    assert document["status"] == worst
+
+
+def test_json_overall_status(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[project]\nrequires-python = ">=99"\n')
+    failing = json.loads(envdeck("check", "python", "--json", "--project", str(tmp_path)).stdout)
+    assert failing["status"] == "fail"
+    assert failing["totals"] == {"pass": 0, "warn": 0, "fail": 1, "skip": 0, "error": 0}
+    both = envdeck("check", "python", "gitignore", "--json", "--project", str(REPO)).stdout
+    assert json.loads(both)["status"] == "pass"
+    assert json.loads(both)["totals"]["pass"] == 2
 
 
 def test_a_failing_check_exits_1(tmp_path: Path) -> None:
@@ -134,6 +150,10 @@ def test_list_names_every_check_and_its_options() -> None:
     assert "option packages: Distribution names" in done.stdout
     assert "option venv: A venv's directory, absolute or relative to the project" in done.stdout
     assert "str(object=" not in done.stdout  # a bare `str` converter shows str's docstring
+    # Plain text: the docstrings' reStructuredText markup does not reach the terminal.
+    assert "``" not in done.stdout and ":ref:" not in done.stdout
+    assert "outside the project's requires-python." in done.stdout
+    assert all(len(line) <= 88 for line in done.stdout.splitlines()), done.stdout
     for name in check_names():
         for option, convert in get_check(name).options.items():
             assert convert.__module__.startswith("envdeck."), (name, option)
@@ -241,3 +261,74 @@ def test_allow_env_shows_a_value_only_when_asked() -> None:
     (result,) = json.loads(shown.stdout)["results"]
     expected = Redactor.for_environment().text(sys.prefix)
     assert result["facts"]["VIRTUAL_ENV"] == f"set, names this environment: {expected}"
+
+
+# --- for participants: colours, commands kept whole, -V -------------------------------
+
+
+def in_a_terminal(*args: str, env: dict[str, str] | None = None) -> str:
+    """Run envdeck with stdout on a real pseudo-terminal, as a participant's shell does."""
+    import pty
+
+    full_env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
+    full_env.update({"TERM": "xterm", **(env or {})})
+    controller, terminal = pty.openpty()
+    try:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "envdeck", *args],
+            stdout=terminal,
+            stderr=subprocess.PIPE,
+            cwd=REPO,
+            env=full_env,
+        )
+        os.close(terminal)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(controller, 65536)
+            except OSError:  # EIO: the child closed the terminal
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        assert proc.wait(timeout=120) in (0, 1), proc.stderr.read() if proc.stderr else ""
+    finally:
+        os.close(controller)
+    return b"".join(chunks).decode()
+
+
+GREEN_PASS = "\x1b[32mpass\x1b[0m"
+
+
+def test_status_words_are_coloured_in_a_terminal_only() -> None:
+    shown = in_a_terminal("check", "python")
+    assert GREEN_PASS in shown, repr(shown)
+    assert "\x1b[32m1 pass\x1b[0m (" in shown  # the closing tally too
+    # NO_COLOR turns colours off, even in a terminal (https://no-color.org)
+    assert "\x1b[" not in in_a_terminal("check", "python", env={"NO_COLOR": "1"})
+    # not a terminal (a pipe, a file): plain, unless FORCE_COLOR asks
+    assert "\x1b[" not in envdeck("check", "python").stdout
+    assert GREEN_PASS in envdeck("check", "python", env={"FORCE_COLOR": "1"}).stdout
+    assert "\x1b[" not in envdeck("check", "python", "--json", env={"FORCE_COLOR": "1"}).stdout
+
+
+def test_a_command_to_copy_is_never_wrapped(tmp_path: Path) -> None:
+    # A staged .venv: the summary tells the participant to run `git rm -r --cached .venv`.
+    repo = tmp_path / "course"
+    (repo / ".venv").mkdir(parents=True)
+    (repo / ".venv" / "pyvenv.cfg").write_text("home = /usr/bin\n")
+    subprocess.run(["git", "init", "-q"], cwd=repo, check=True)
+    subprocess.run(["git", "add", "."], cwd=repo, check=True)
+    command = "`git rm -r --cached .venv`"
+    for columns in range(60, 101, 4):
+        done = envdeck("check", "gitignore", "--project", str(repo), env={"COLUMNS": str(columns)})
+        lines = done.stdout.splitlines()
+        assert any(command in line for line in lines), f"COLUMNS={columns}:\n{done.stdout}"
+        assert all(len(line) <= columns for line in lines if "`" not in line), done.stdout
+
+
+def test_short_version_flag() -> None:
+    for flag in ("-V", "--version"):
+        done = envdeck(flag)
+        assert done.returncode == 0
+        assert done.stdout.strip() == f"envdeck {__version__}"

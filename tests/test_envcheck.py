@@ -14,7 +14,9 @@ from pathlib import Path
 import pytest
 import sphinx
 
+from envdeck.assets import STATIC_DIR
 from envdeck.checks import CheckContext, run_check
+from envdeck.envcheck_cache import get_data
 
 PASSING = "```{envcheck} python\n```\n"
 MISSING_PACKAGE = "envdeck-surely-not-installed-pkg"
@@ -141,8 +143,12 @@ def test_badge_css_is_added_for_html_builders(build):
     assert ".envdeck-badge-fail" in css
     # only envdeck's own file: the deck's files are not copied into the handout
     assert not (built.outdir / "_static" / "envdeck-deck.js").exists()
-    # copied, not added to html_static_path: conf.py's value stays as written
-    assert not [p for p in built.app.config.html_static_path if "envdeck" in p]
+    # copied, not added to html_static_path: conf.py's value stays as written (compared
+    # as paths: the clone's own folder may be called envdeck, and sphinx-design's
+    # static folder, under the clone's .venv, is on the list)
+    ours = STATIC_DIR.resolve()
+    listed = [Path(p).resolve() for p in built.app.config.html_static_path]
+    assert not [p for p in listed if p == ours or ours in p.parents], listed
 
 
 def test_badge_css_is_packed_into_an_epub(build):
@@ -269,6 +275,65 @@ def test_missing_project_directory_is_a_typed_warning(build):
     [line] = _warning_lines(built)
     assert "index.md:3:" in line and "'nowhere'" in line and "[envdeck.directive]" in line
     assert built.html().select_one("div.envdeck-check") is None
+
+
+# --- the project directory: a docs/ folder, envdeck_project ---------------------------
+
+
+def _checked_projects(built) -> dict[str, set[str]]:
+    """check name -> the project directories the build ran it for."""
+    data = get_data(built.app.env)
+    found: dict[str, set[str]] = {}
+    for use in data.all_uses():
+        found.setdefault(use.request.name, set()).add(use.request.project)
+    return found
+
+
+def test_conf_py_in_docs_checks_the_project_above_it(build, tmp_path: Path):
+    # The common layout: pyproject.toml at the top, conf.py in a folder below it.
+    (tmp_path / "pyproject.toml").write_text(UNLOCKED, "utf8")
+    # Unlocked, so the lockfile check fails there; it would skip in the conf.py's
+    # folder ("has no pyproject.toml and no uv.lock"), which :expect: would report.
+    built = build(
+        {
+            "index.md": page(
+                envcheck("lockfile", ":expect: fail"),
+                "```{envcheck-report} lockfile\n:no-table:\n```\n",
+            )
+        }
+    )
+    assert built.srcdir.parent == tmp_path
+    assert built.app.config.envdeck_project == str(tmp_path)
+    assert _checked_projects(built) == {"lockfile": {str(tmp_path)}}
+    card = built.html().select_one(".envdeck-check-card.envdeck-check-fail")
+    assert card is not None, "the report's card checked the project above conf.py"
+    # The report's card has no :expect:: its failure is the one warning.
+    [line] = _warning_lines(built)
+    assert "index.md:7:" in line and "envcheck 'lockfile' failed: no uv.lock" in line
+
+
+def test_envdeck_project_names_the_project_relative_to_conf_py(build, tmp_path: Path):
+    (tmp_path / "course").mkdir()
+    (tmp_path / "course" / "pyproject.toml").write_text(UNLOCKED, "utf8")
+    built = build(
+        {"index.md": page(envcheck("lockfile", ":expect: fail"), envcheck("python"))},
+        conf='extensions = ["envdeck"]\nenvdeck_project = "../course"\n',
+    )
+    assert _checked_projects(built) == {
+        "lockfile": {str(tmp_path / "course")},
+        "python": {str(tmp_path / "course")},
+    }
+
+
+def test_envdeck_project_that_does_not_exist_is_a_typed_warning(build, tmp_path: Path):
+    built = build(
+        {"index.md": page(envcheck("python"))},
+        conf='extensions = ["envdeck"]\nenvdeck_project = "nowhere"\n',
+    )
+    [line] = _warning_lines(built)
+    assert "conf.py:2:" in line and "[envdeck.config]" in line and "'nowhere'" in line
+    # The build goes on, with the project found from conf.py's folder.
+    assert _checked_projects(built) == {"python": {str(built.srcdir)}}
 
 
 # --- code in check text ------------------------------------------------------------

@@ -244,9 +244,26 @@ def test_the_end_of_build_line_counts_by_status(build, ran, tmp_path):
             )
         }
     )
+    # The failure that :expect: asks for is counted as expected, not as a fail.
     assert re.fullmatch(
-        r"envdeck: 3 checks ran \(1 pass, 1 fail, 1 skip\) in \d+\.\d s; 0 cached",
+        r"envdeck: 3 checks ran \(1 pass, 1 skip, 1 expected fail\) in \d+\.\d s; 0 cached",
         summary_line(built.status),
+    )
+    again = build(None, freshenv=False)
+    assert summary_line(again.status) == "envdeck: no check ran; 3 cached"
+
+
+def test_a_result_expected_on_one_page_and_not_on_another_counts_as_a_fail(build):
+    built = build(
+        {
+            "index.md": page("Expected", envcheck(*MISSING, ":expect: fail")),
+            "other.md": page("Not expected", envcheck(*MISSING)),
+        }
+    )
+    [warning] = [line for line in built.warning_lines() if "[envdeck.check]" in line]
+    assert "other.md:3: WARNING: envcheck 'packages' failed" in warning
+    assert re.fullmatch(
+        r"envdeck: 1 check ran \(1 fail\) in \d+\.\d s; 0 cached", summary_line(built.status)
     )
 
 
@@ -263,7 +280,8 @@ def test_every_check_kind_renders_in_a_build(build):
     assert "Traceback" not in built.warnings
 
 
-FAILING = envcheck("packages", ":packages: envdeck-surely-not-installed")
+MISSING = ("packages", ":packages: envdeck-surely-not-installed")
+FAILING = envcheck(*MISSING)
 
 
 @pytest.mark.parametrize("flags", [["-W"], ["-D", "envdeck_check_failures=error"]])

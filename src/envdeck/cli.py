@@ -13,7 +13,6 @@ import json
 import os
 import shutil
 import sys
-import textwrap
 import time
 from collections import Counter
 from collections.abc import Sequence
@@ -23,7 +22,8 @@ from typing import Any, TextIO
 
 from . import __version__
 from .checks import CheckContext, CheckResult, Redactor, Status, check_names, get_check, run_check
-from .checks.base import convert_options, parse_seconds
+from .checks.base import convert_options, find_project, parse_seconds
+from .terminal import colour, plain, wants_colour, wrap
 
 #: Checks mostly wait on subprocesses; a few at a time keeps a small machine usable.
 MAX_THREADS = 4
@@ -107,22 +107,12 @@ def add_check_parser(subparsers: Any) -> argparse.ArgumentParser:
     return parser
 
 
-def find_project(start: Path) -> Path:
-    """The nearest directory upwards from ``start`` (itself included) with a
-    pyproject.toml or uv.lock; ``start`` when none has one."""
-    start = start.absolute()
-    for directory in (start, *start.parents):
-        if (directory / "pyproject.toml").is_file() or (directory / "uv.lock").is_file():
-            return directory
-    return start
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="envdeck",
         description="envdeck: teach Python environments from one MyST source.",
     )
-    parser.add_argument("--version", action="version", version=f"envdeck {__version__}")
+    parser.add_argument("-V", "--version", action="version", version=f"envdeck {__version__}")
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
     add_check_parser(subparsers)
     try:
@@ -204,9 +194,12 @@ def run_checks(args: argparse.Namespace, out: TextIO | None = None) -> int:
     elapsed = time.perf_counter() - start
     if args.json:
         redact = Redactor.for_environment(allow)
+        totals = Counter(result.status for result in results)
         document = {
             "envdeck": __version__,
             "project": redact.text(str(project.absolute())),
+            "status": overall_status(results).value,
+            "totals": {status.value: totals[status] for status in Status},
             "results": [result.to_dict() for result in results],
         }
         json.dump(document, out, indent=2, ensure_ascii=False)
@@ -218,21 +211,39 @@ def run_checks(args: argparse.Namespace, out: TextIO | None = None) -> int:
     return FAILED if bad else OK
 
 
+#: From the worst: the status that speaks for a whole run.
+SEVERITY = (Status.FAIL, Status.ERROR, Status.WARN, Status.PASS, Status.SKIP)
+
+
+def overall_status(results: Sequence[CheckResult]) -> Status:
+    """The worst status among ``results`` (skip only when every check skipped)."""
+    found = {result.status for result in results}
+    return next((status for status in SEVERITY if status in found), Status.SKIP)
+
+
 def print_table(
-    results: Sequence[CheckResult], out: TextIO, *, verbose: int = 0, elapsed: float = 0.0
+    results: Sequence[CheckResult],
+    out: TextIO,
+    *,
+    verbose: int = 0,
+    elapsed: float = 0.0,
+    colours: bool | None = None,
 ) -> None:
+    colours = wants_colour(out) if colours is None else colours
     width = max(60, min(shutil.get_terminal_size((100, 24)).columns, 140))
     name_width = max(len("CHECK"), *(len(r.name) for r in results))
     lead = 7 + name_width + 2
     print(f"{'STATUS':<7}{'CHECK':<{name_width}}  SUMMARY", file=out)
     for result in results:
-        summary = textwrap.wrap(result.summary, width - lead) or [""]
-        print(f"{result.status.value:<7}{result.name:<{name_width}}  {summary[0]}", file=out)
+        summary = wrap(result.summary, width - lead)
+        word = colour(result.status, result.status.value, colours)
+        pad = " " * (7 - len(result.status.value))
+        print(f"{word}{pad}{result.name:<{name_width}}  {summary[0]}", file=out)
         for line in summary[1:]:
             print(" " * lead + line, file=out)
         if verbose:
             for key, value in result.facts.items():
-                wrapped = textwrap.wrap(f"{key}: {value}", width - lead - 2) or [""]
+                wrapped = wrap(f"{key}: {value}", width - lead - 2)
                 print(" " * (lead + 2) + wrapped[0], file=out)
                 for line in wrapped[1:]:
                     print(" " * (lead + 4) + line, file=out)
@@ -240,17 +251,22 @@ def print_table(
             for line in result.details.splitlines():
                 print(" " * (lead + 2) + "| " + line, file=out)
     counts = Counter(result.status for result in results)
-    tally = ", ".join(f"{counts[s]} {s.value}" for s in Status if counts[s])
+    tally = ", ".join(colour(s, f"{counts[s]} {s.value}", colours) for s in Status if counts[s])
     noun = "check" if len(results) == 1 else "checks"
     print(f"\n{len(results)} {noun}: {tally} ({elapsed:.1f} s)", file=out)
 
 
 def print_list(out: TextIO) -> None:
+    """Every check, its description and options, as plain text (the docstrings are
+    reStructuredText)."""
     for name in check_names():
         check = get_check(name)
         print(f"{name}: {check.title}", file=out)
-        for line in textwrap.wrap(check.description, 88):
+        for line in wrap(plain(check.description), 84):
             print(f"    {line}", file=out)
         for option, convert in check.options.items():
-            doc = " ".join((convert.__doc__ or "").split()) or "a string"
-            print(f"    option {option}: {doc}", file=out)
+            doc = plain(" ".join((convert.__doc__ or "").split())) or "a string"
+            lines = wrap(f"option {option}: {doc}", 84)
+            print(f"    {lines[0]}", file=out)
+            for line in lines[1:]:
+                print(f"        {line}", file=out)

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from sphinx.errors import ConfigError
 
-from .checks.base import MAX_TIMEOUT, parse_seconds
+from .checks.base import MAX_TIMEOUT, find_project, parse_seconds
 from .warnings_ import EnvdeckWarning, warn
 
 if TYPE_CHECKING:
@@ -103,6 +103,13 @@ def str_list(value: Any) -> list[str]:
     if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
         return list(value)
     raise ValueError(f"expected a list of strings, got {value!r}")
+
+
+def directory(value: Any) -> str:
+    """A directory path as written (resolved against conf.py's directory later)."""
+    if isinstance(value, (str, os.PathLike)):
+        return os.fspath(value)
+    raise ValueError(f"expected a directory path, got {value!r}")
 
 
 @dataclass(frozen=True)
@@ -256,6 +263,18 @@ OPTIONS: list[Option] = [
     ),
     # --- envchecks ---------------------------------------------------------
     Option(
+        "envdeck_project",
+        "",
+        directory,
+        "The project directory that checks look at (its ``pyproject.toml``, "
+        "``uv.lock``, ``.gitignore`` and ``.venv``) when an envcheck names no "
+        "``:project:``; relative to the directory of ``conf.py``. Empty (the default): "
+        "the nearest directory upwards from ``conf.py``'s with a ``pyproject.toml`` or "
+        "``uv.lock`` (``docs/conf.py`` finds the project above it), as ``envdeck check`` "
+        "finds it; else the directory of ``conf.py``.",
+        types=(str, Path),
+    ),
+    Option(
         "envdeck_check_timeout",
         5.0,
         seconds,
@@ -325,6 +344,25 @@ def validate_config(app: Sphinx, config: Config) -> None:
             )
             converted = option.default
         config[option.name] = converted
+    config.envdeck_project = project_directory(app, config)
+
+
+def project_directory(app: Sphinx, config: Config) -> str:
+    """``envdeck_project`` as an absolute path: the value found when it is empty, and
+    after a warning when the directory it names does not exist."""
+    confdir = str(app.confdir or app.srcdir)
+    raw = config.envdeck_project
+    if raw:
+        path = os.path.abspath(os.path.join(confdir, os.path.expanduser(raw)))
+        if os.path.isdir(path):
+            return path
+        warn(
+            f"invalid value for 'envdeck_project': {raw!r} is not a directory (it is "
+            "relative to the directory of conf.py); using the project found from there",
+            EnvdeckWarning.CONFIG,
+            location=_where_set(app, config, "envdeck_project"),
+        )
+    return str(find_project(Path(confdir)))
 
 
 #: The last second datetime can show (9999-12-31 23:59:59 UTC).

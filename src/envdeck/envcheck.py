@@ -107,6 +107,8 @@ class _EnvcheckBase(SphinxDirective):
         """The checked directory, absolute; None (after a warning) if it does not exist."""
         confdir = get_data(self.env).confdir or str(self.env.srcdir)
         raw = self.options.get("project", "").strip()
+        if not raw:  # envdeck_project, made absolute and checked at config-inited
+            return str(self.config.envdeck_project)
         # abspath, not resolve(): a thousand directives should not cost a thousand
         # walks through symlinks.
         path = os.path.abspath(os.path.join(confdir, raw))

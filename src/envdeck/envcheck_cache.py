@@ -141,10 +141,11 @@ class BuildRun:
     read_docs: set[str] = field(default_factory=set)
     #: a page with envchecks was removed or re-read: reports must be re-written
     uses_changed: bool = False
+    #: statuses of the checks that ran, as :func:`tally_label` names them
     ran: list[str] = field(default_factory=list)
     run_seconds: float = 0.0
     in_use: int = 0
-    #: statuses of the results in use that came from the cache
+    #: the same, of the results in use that came from the cache
     cached: list[str] = field(default_factory=list)
     errors_logged: bool = False
 
@@ -223,6 +224,9 @@ def run_checks(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """
     data, run = get_data(env), build_run(app)
     requests = {use.request.key: use.request for use in data.all_uses()}
+    expects: dict[str, set[str | None]] = {}
+    for use in data.all_uses():
+        expects.setdefault(use.request.key, set()).add(use.expect)
     stale = [
         request
         for key, request in sorted(requests.items())
@@ -237,13 +241,17 @@ def run_checks(app: Sphinx, env: BuildEnvironment) -> list[str]:
             data.results[request.key] = CachedResult(
                 run.fingerprint(request), result.to_dict(), checked_at
             )
-            run.ran.append(Status(result.status).value)
+            run.ran.append(tally_label(Status(result.status).value, expects[request.key]))
     # Results no page shows any more would only grow the pickled env.
     for key in set(data.results) - set(requests):
         del data.results[key]
     run.in_use = len(requests)
     ran_keys = {request.key for request in stale}
-    run.cached = [data.results[key].status for key in requests if key not in ran_keys]
+    run.cached = [
+        tally_label(data.results[key].status, expects[key])
+        for key in requests
+        if key not in ran_keys
+    ]
 
     report_problems(app, data, run)
 
@@ -324,10 +332,20 @@ def finish_build(app: Sphinx, exception: Exception | None) -> None:
         LOGGER.info(f"envdeck: no check ran; {cached}")
 
 
+def tally_label(status: str, expects: set[str | None]) -> str:
+    """``status``, or ``"expected fail"`` when every use of the result asks for that
+    outcome with ``:expect:``: a demonstration's failure is not one to count."""
+    if status != Status.PASS.value and expects == {status}:
+        return f"expected {status}"
+    return status
+
+
 def by_status(statuses: Iterable[str]) -> str:
-    """``"2 pass, 1 fail"``: how many of each status, in STATUS_ORDER."""
+    """``"2 pass, 1 fail, 1 expected fail"``: how many of each status, in
+    STATUS_ORDER, then the expected ones."""
     counts = Counter(statuses)
-    return ", ".join(f"{counts[s]} {s}" for s in STATUS_ORDER if counts[s])
+    order = [*STATUS_ORDER, *(f"expected {s}" for s in STATUS_ORDER)]
+    return ", ".join(f"{counts[s]} {s}" for s in order if counts[s])
 
 
 def known_checks() -> str:

@@ -28,6 +28,7 @@ TYPE_WORDS: dict[Callable[[Any], Any], str] = {
     config.seconds: "seconds: a number > 0, at most 3600",
     config.str_dict: "dict",
     config.str_list: "list of strings (or a comma-separated string)",
+    config.directory: "directory path (string or pathlib.Path)",
 }
 
 

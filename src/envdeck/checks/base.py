@@ -113,6 +113,16 @@ class CheckContext:
     env_allowlist: frozenset[str] = frozenset()
 
 
+def find_project(start: Path) -> Path:
+    """The nearest directory upwards from ``start`` (itself included) with a
+    pyproject.toml or uv.lock; ``start`` when none has one."""
+    start = start.absolute()
+    for directory in (start, *start.parents):
+        if (directory / "pyproject.toml").is_file() or (directory / "uv.lock").is_file():
+            return directory
+    return start
+
+
 @dataclass
 class Outcome:
     """What a check function returns; :func:`run_check` makes the :class:`CheckResult`."""

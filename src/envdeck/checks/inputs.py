@@ -147,6 +147,9 @@ def git(project: Path, options: Mapping[str, str]) -> Any:
     if found is not None:
         top, git_dir = found
         parts += [_stat(git_dir / "index"), _hash(git_dir / "info" / "exclude")]
+        # What HEAD holds (committed, or only staged): each commit or checkout moves
+        # HEAD and appends to its reflog.
+        parts += [_hash(git_dir / "HEAD"), _stat(git_dir / "logs" / "HEAD")]
         # .gitignore of each directory from the top down to the ignored path itself
         # (uv writes one inside .venv), the project's parents included.
         directory = ignored

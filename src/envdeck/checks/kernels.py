@@ -118,6 +118,21 @@ class Kernel:
 _JUPYTERS_PYTHON = re.compile(r"python(?:3(?:\.(\d+))?)?")
 
 
+#: Distributions that start kernels (through jupyter_client, which replaces a
+#: kernelspec's ``python`` with their own interpreter), by what a participant calls them.
+FRONTENDS = {
+    "jupyterlab": "JupyterLab",
+    "notebook": "Notebook",
+    "nbclassic": "NbClassic",
+    "jupyter-server": "Jupyter Server",
+    "jupyter-console": "Jupyter console",
+    "nbclient": "nbclient",
+}
+
+#: Jupyter's libraries: installed alone, nothing in the venv starts a kernel.
+LIBRARIES = ("jupyter-client", "jupyter-core")
+
+
 @dataclass(frozen=True)
 class Target:
     """The venv a kernel should run, and what Jupyter started from it would do."""
@@ -125,12 +140,17 @@ class Target:
     prefix: Path
     #: (major, minor) of its Python, if known
     version: tuple[int, int] | None
-    #: jupyter_client is installed in it: a Jupyter started from it runs its Python
+    #: a Jupyter that starts kernels is installed in it: started from it, it runs its Python
     has_jupyter: bool
+    #: what of Jupyter is installed in it: "JupyterLab 4.2.0", "jupyter_client 8.6.0", ...
+    frontends: tuple[str, ...] = ()
+    libraries: tuple[str, ...] = ()
+    #: ipykernel's version, "" when it is not installed
+    ipykernel: str = ""
 
 
 def target_of(env: Environment) -> Target:
-    """Which Python ``env`` has, and whether Jupyter is installed in it."""
+    """Which Python ``env`` has, and which parts of Jupyter are installed in it."""
     version: tuple[int, int] | None = None
     if Path(sys.prefix) == env.prefix:
         version = sys.version_info[:2]
@@ -139,7 +159,31 @@ def target_of(env: Environment) -> Target:
         found = re.match(r"(\d+)\.(\d+)", cfg.get("version_info") or cfg.get("version") or "")
         if found:
             version = (int(found[1]), int(found[2]))
-    return Target(env.prefix, version, "jupyter-client" in env.installed())
+    installed = env.installed()
+    frontends = tuple(
+        f"{label} {installed[name].version}"
+        for name, label in FRONTENDS.items()
+        if name in installed
+    )
+    libraries = tuple(
+        f"{name.replace('-', '_')} {installed[name].version}"
+        for name in LIBRARIES
+        if name in installed
+    )
+    ipykernel = installed["ipykernel"].version if "ipykernel" in installed else ""
+    return Target(env.prefix, version, bool(frontends), frontends, libraries, ipykernel)
+
+
+def jupyter_installed(target: Target) -> str:
+    """What of Jupyter the venv has, in words."""
+    if target.frontends:
+        return f"yes: {', '.join(target.frontends)}"
+    if target.libraries:
+        return (
+            f"no: only its libraries ({', '.join(target.libraries)}); nothing here starts a "
+            f"kernel ({', '.join(list(FRONTENDS.values())[:3])} and the like)"
+        )
+    return "no"
 
 
 def _env_of(interpreter: Path) -> Path:
@@ -230,15 +274,19 @@ def jupyter_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
     starts this venv (the project's ``.venv``, else the running environment). A kernel
     whose ``argv`` starts with ``python`` or ``python3`` runs the Python that Jupyter
     itself runs in (jupyter_client 6 and later), so it counts only when Jupyter is
-    installed in this venv. Warns when no kernel runs this venv (none registered, or
-    all run another Python) or a kernel's interpreter is gone."""
+    installed in this venv: JupyterLab, Notebook, Jupyter Server, Jupyter console or
+    nbclient, not only its libraries (jupyter_client, jupyter_core). The facts say
+    which of these, and ipykernel, are installed. Warns when no kernel runs this venv
+    (none registered, or all run another Python), suggesting ``uv add --dev ipykernel``
+    first where ipykernel is missing, or when a kernel's interpreter is gone."""
     env = project_environment(ctx.project)
     target = target_of(env)
     found, how = find_kernels(env.prefix)
     kernels = [read_kernel(name, path, target) for name, path in sorted(found.items())]
     facts: dict[str, str] = {
         "venv": f"{env.prefix} ({env.label})",
-        "Jupyter in this venv": "yes" if target.has_jupyter else "no",
+        "Jupyter in this venv": jupyter_installed(target),
+        "ipykernel in this venv": target.ipykernel or "not installed",
         "found with": how,
         "kernels": str(len(kernels)),
     }
@@ -254,6 +302,18 @@ def jupyter_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
     details = "\n".join(f"{k.name}: {found[k.name]}" for k in kernels)
     name = env.prefix.parent.name if env.prefix.name == ".venv" else env.prefix.name
     register = f"register one with `python -m ipykernel install --user --name {name}`"
+    if not target.ipykernel:
+        # A kernel runs ipykernel inside the venv: it comes first, as a project's
+        # dependency where there is a project.
+        add = (
+            "`uv add --dev ipykernel`"
+            if (ctx.project / "pyproject.toml").is_file()
+            else "`uv pip install ipykernel`"
+        )
+        register = (
+            f"add ipykernel to this venv with {add}, then register a kernel with "
+            f"`uv run python -m ipykernel install --user --name {name}`"
+        )
     if not kernels:
         return Outcome(
             Status.WARN,

@@ -296,7 +296,7 @@ def lockfile_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
         facts["unhashed"] = shorten(unhashed, 5)
         warns.append(f"{plural(len(unhashed), 'package')} without hashes ({shorten(unhashed, 3)})")
     if unpinned:
-        facts["no artifacts"] = f"{shorten(unpinned, 5)} (git, path or directory sources)"
+        facts["no artifacts"] = f"{shorten(unpinned, 5)} (git, path, directory or editable sources)"
 
     state, text = _freshness(project)
     stale = "uv.lock is out of date with pyproject.toml (run `uv lock`)"
@@ -329,15 +329,18 @@ def lockfile_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
 
     env = project_environment(project)
     installed = env.installed()
+    # Every locked name counts, with or without a version: uv records none for a
+    # path, directory or editable source whose version is dynamic.
     locked: dict[str, list[str]] = {}
     for package in third:
+        versions = locked.setdefault(normalize(package.name), [])
         if package.version:
-            locked.setdefault(normalize(package.name), []).append(package.version)
+            versions.append(package.version)
     own = {normalize(p.name) for p in lock.own}
     mismatched = []
     for name, versions in sorted(locked.items()):
         dist = installed.get(name)
-        if dist is None:
+        if dist is None or not versions:
             continue
         version = dist.version
         if not any(_version_equal(version, v) for v in versions):
@@ -350,6 +353,11 @@ def lockfile_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
     facts["environment"] = f"{env.prefix} ({env.label})"
     matching = len(locked) - len(missing) - len(mismatched)
     facts["installed"] = f"{matching} of {len(locked)} locked packages at the locked version"
+    unversioned = sorted(n for n, v in locked.items() if not v and n in installed)
+    if unversioned:
+        facts["installed"] += (
+            f" ({shorten(unversioned, 3)}: from a local source whose version uv does not lock)"
+        )
     if missing:
         facts["not installed"] = (
             f"{len(missing)} (other platforms, Python versions, extras or groups)"
@@ -401,6 +409,8 @@ def freeze_line(dist: metadata.Distribution) -> tuple[str, bool]:
             return f"{name} @ {info.get('vcs', 'git')}+{url}@{info.get('commit_id', '')}", True
         if url.startswith("file:"):
             return f"{name} @ {url}", False
+        if url:  # an archive from a URL
+            return f"{name} @ {url}", True
     return f"{name}=={dist.version}", True
 
 
@@ -430,10 +440,17 @@ def freeze_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
         lock = None
     own = {normalize(p.name) for p in lock.own} if lock else set()
     local = [line for key, line, portable in lines if not portable and key not in own]
+    # The project's own `-e <path>` (uv installs it so): expected, but a path that
+    # exists only on this machine all the same, so the freeze cannot rebuild it.
+    own_local = [line for key, line, portable in lines if not portable and key in own]
+    pinned = sum(1 for _key, line, portable in lines if portable and "==" in line)
+    urls = sum(1 for _key, line, portable in lines if portable and "==" not in line)
     facts = {
         "environment": f"{env.prefix} ({env.label})",
-        "freeze lines": str(len(lines)),
+        "freeze lines": f"{len(lines)} ({_line_kinds(pinned, urls, len(local) + len(own_local))})",
     }
+    if own_local:
+        facts["the project's own"] = f"{shorten(own_local, 2)}: a path on this machine only"
     details = "\n".join(line for _key, line, _portable in lines)
     if lock is None:
         facts["lockfile"] = "none to compare (no readable uv.lock)"
@@ -471,16 +488,29 @@ def freeze_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
             facts,
             details,
         )
+    recorded = _line_kinds(pinned, urls, 0)
+    if own_local:
+        # In backticks: a page shows it as code, and a terminal keeps it on one line.
+        quoted = [f"`{line}`" for line in own_local]
+        paths = "a path" if len(own_local) == 1 else "paths"
+        recorded += f" and {shorten(quoted, 1)}, {paths} only this machine has,"
     if lock is None:
-        summary = (
-            f"a freeze records {plural(len(lines), 'name==version line')}: no hashes, no markers, "
-            "no Python version"
-        )
+        summary = f"a freeze records {recorded}: no hashes, no markers, no Python version"
     else:
         summary = (
-            f"a freeze records {plural(len(lines), 'name==version line')} and nothing else; "
+            f"a freeze records {recorded} and nothing else; "
             f"uv.lock pins {pins(lock)} with "
             f"{plural(sum(p.hashed for p in lock.third_party), 'hash', 'hashes')} and "
             f"{plural(lock.forks, 'resolution fork')}"
         )
     return Outcome(Status.PASS, summary, facts, details)
+
+
+def _line_kinds(pinned: int, urls: int, paths: int) -> str:
+    """``52 name==version lines, 1 URL line, 1 local path``."""
+    kinds = [plural(pinned, "name==version line")]
+    if urls:
+        kinds.append(plural(urls, "URL line"))
+    if paths:
+        kinds.append(plural(paths, "local path"))
+    return ", ".join(kinds)

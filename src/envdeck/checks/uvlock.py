@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .tools import normalize
+
 # The one TOML reader of the checks (uv.lock here, pyproject.toml in locking.py).
 try:
     import tomllib
@@ -35,6 +37,9 @@ class Locked:
     version: str | None
     #: "registry", "editable", "virtual", "git", "path", "directory", "url", ...
     source: str
+    #: where it comes from: the source's value ("." for the project itself, a path,
+    #: a URL); "" when not read
+    location: str = ""
     #: sdist and wheels listed for it
     artifacts: int = 0
     #: of those, how many carry a hash
@@ -55,15 +60,25 @@ class Lock:
     packages: list[Locked] = field(default_factory=list)
     #: "tomllib", "tomli" or "line reader (Python 3.10)"
     parser: str = ""
+    #: the workspace's members (``[manifest] members``), normalised names
+    members: frozenset[str] = frozenset()
+
+    def is_own(self, package: Locked) -> bool:
+        """The project itself or a member of its workspace, not a dependency (an
+        editable path dependency is editable too, but not the project's own)."""
+        if package.source not in ("editable", "virtual"):
+            return False
+        return package.location in (".", "") or normalize(package.name) in self.members
 
     @property
     def own(self) -> list[Locked]:
-        """The project's own packages (editable or virtual): not from an index."""
-        return [p for p in self.packages if p.source in ("editable", "virtual")]
+        """The project's own packages: the project and its workspace members."""
+        return [p for p in self.packages if self.is_own(p)]
 
     @property
     def third_party(self) -> list[Locked]:
-        return [p for p in self.packages if p.source not in ("editable", "virtual")]
+        """Everything else: from an index, a path, a git repository or a URL."""
+        return [p for p in self.packages if not self.is_own(p)]
 
 
 def read_lock(path: Path, *, force_line_reader: bool = False) -> Lock:
@@ -89,6 +104,9 @@ def _from_toml(text: str) -> Lock:
         requires_python=data.get("requires-python"),
         forks=len(data.get("resolution-markers", [])),
         parser=tomllib.__name__,
+        members=frozenset(
+            normalize(str(m)) for m in (data.get("manifest") or {}).get("members") or []
+        ),
     )
     for entry in data.get("package", []):
         if not isinstance(entry, dict) or "name" not in entry:
@@ -106,6 +124,7 @@ def _from_toml(text: str) -> Lock:
                 name=str(entry["name"]),
                 version=str(entry["version"]) if "version" in entry else None,
                 source=next(iter(source), "unknown") if isinstance(source, dict) else "unknown",
+                location=str(next(iter(source.values()), "")) if isinstance(source, dict) else "",
                 artifacts=len(artifacts),
                 hashed=sum(1 for a in artifacts if a.get("hash")),
                 markers=sum(1 for d in deps if isinstance(d, dict) and d.get("marker")),
@@ -167,8 +186,11 @@ def _from_lines(text: str) -> Lock:
             elif key == "source":
                 found = re.match(r"\{\s*([A-Za-z-]+)\s*=", value)
                 current.source = found.group(1) if found else "unknown"
+                current.location = _first_string(value) or ""
             elif key in ("sdist", "wheels", "dependencies"):
                 _array_line(current, key, table, value, lock)
+        elif table == "manifest" and key == "members":
+            _array_line(current, key, table, value, lock)
         elif current is not None and table in (
             "package.optional-dependencies",
             "package.dev-dependencies",
@@ -187,6 +209,9 @@ def _from_lines(text: str) -> Lock:
 def _array_line(current: Locked | None, key: str, table: str, text: str, lock: Lock) -> None:
     if table == "" and key == "resolution-markers":
         lock.forks += len(_STRING.findall(text))
+        return
+    if table == "manifest" and key == "members":
+        lock.members |= {normalize(name) for name in _STRING.findall(text)}
         return
     if current is None:
         return

@@ -40,8 +40,9 @@ def _rule(line: str) -> tuple[str, str] | None:
 def gitignore_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
     """Whether the project's ``.venv`` (option ``path``) is ignored by git, and by which
     rule (``git check-ignore``), and whether any of its files are tracked anyway
-    (``git ls-files``). Fails when files of it are committed; warns when it is not
-    ignored. Skips outside a git repository or without git."""
+    (``git ls-files``), committed (in ``HEAD``) or only staged. Fails when files of it
+    are committed or staged; warns when it is not ignored, or when the removal of its
+    files from git is staged but not committed. Skips outside a git repository or without git."""
     git = tool_path("git")
     project = ctx.project
     path = options["path"]
@@ -76,15 +77,42 @@ def gitignore_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
     else:
         facts["ignored"] = f"yes, by {rule[0]} ({rule[1]})"
 
+    # The index holds staged and committed files alike; HEAD only the committed ones.
     listed = run([git, "-C", str(project), "ls-files", "--", path])
     tracked = [line for line in listed.stdout.splitlines() if line.strip()]
+    in_head = run([git, "-C", str(project), "ls-tree", "-r", "--name-only", "HEAD", "--", path])
+    committed = {line for line in in_head.stdout.splitlines() if line.strip()}  # none: no HEAD
+    staged = [name for name in tracked if name not in committed]
+    leaving = sorted(committed.difference(tracked))  # `git rm --cached` not committed yet
     facts["tracked files"] = f"{len(tracked)} ({shorten(tracked, 3)})" if tracked else "none"
     if tracked:
+        facts["tracked files"] += (
+            f": {len(tracked) - len(staged)} committed, {len(staged)} staged, not committed"
+        )
+    fix = f"untrack with `git rm -r --cached {path}` and ignore {path}/"
+    if staged and len(staged) == len(tracked):
         return Outcome(
             Status.FAIL,
-            f"{plural(len(tracked), 'file')} of {path} {'is' if len(tracked) == 1 else 'are'} "
-            f"committed to git; untrack with "
-            f"`git rm -r --cached {path}` and ignore {path}/",
+            f"{plural(len(staged), 'file')} of {path} {'is' if len(staged) == 1 else 'are'} "
+            f"staged (`git add`), not yet committed: the next commit would commit "
+            f"{'it' if len(staged) == 1 else 'them'}; {fix}",
+            facts,
+        )
+    if tracked:
+        kept = len(tracked) - len(staged)
+        also = f", and {len(staged)} more staged" if staged else ""
+        return Outcome(
+            Status.FAIL,
+            f"{plural(kept, 'file')} of {path} {'is' if kept == 1 else 'are'} committed to "
+            f"git{also}; {fix}",
+            facts,
+        )
+    if leaving:
+        facts["still in the last commit"] = f"{len(leaving)} ({shorten(leaving, 3)})"
+        return Outcome(
+            Status.WARN,
+            f"{plural(len(leaving), 'file')} of {path} {'is' if len(leaving) == 1 else 'are'} "
+            "untracked but still in the last commit: commit their removal",
             facts,
         )
     if facts["ignored"] == "no":
