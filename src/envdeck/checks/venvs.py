@@ -366,8 +366,11 @@ def _install(tool: str, venv: Path, wheels: list[Path]) -> None:
         args = [str(python), str(pip / "pip"), "install", "--no-index", "--no-deps"]
         args += ["--no-cache-dir", "--disable-pip-version-check", "--quiet"]
     else:
+        # A cache of the experiment's own (never the user's), shared by its two
+        # installs: the second one reuses what uv learned about the interpreter.
+        cache = venv.parent.parent / "uv-cache"
         args = [tool_path("uv"), "pip", "install", "--python", str(python), "--offline"]
-        args += ["--no-index", "--no-cache", "--no-deps", "--no-config", "--quiet"]
+        args += ["--no-index", "--cache-dir", str(cache), "--no-deps", "--no-config", "--quiet"]
     installed = run([*args, *map(str, wheels)])
     if not installed.ok:
         raise RuntimeError(f"installing failed: {installed.output}")
@@ -443,6 +446,16 @@ def venv_relocation_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outc
         shutil.rmtree(scratch, ignore_errors=True)
 
 
+def _demo_output(stdout: str) -> tuple[str, dict[str, bool]]:
+    """The demo's sys.prefix, and which of the modules it was given it found."""
+    lines = stdout.strip().splitlines()
+    finds = {}
+    for line in lines[1:]:
+        name, _, state = line.rpartition(" ")
+        finds[name] = state == "found"
+    return (lines[0] if lines else ""), finds
+
+
 def _python_after_activate(venv: Path) -> str | None:
     """The ``python`` a shell finds after sourcing the venv's ``activate``; None
     where there is no POSIX shell to ask."""
@@ -489,13 +502,17 @@ def _relocate(scratch: Path, tool: str) -> Outcome:
         if shebang.kind == "relative"
         else show(f"{shebang.kind}: {shebang.target}")
     )
-    before = run([str(scripts_dir(made) / DEMO)])
+    # One start answers several questions: the demo prints its sys.prefix, then
+    # whether that interpreter finds each module named on its command line.
+    before = run([str(scripts_dir(made) / DEMO), OWN])
+    prefix, finds = _demo_output(before.stdout)
     facts["script before the move"] = (
-        f"runs (exit 0), prints {show(before.stdout.strip())}" if before.ok else outcome(before)
+        f"runs (exit 0), prints {show(prefix)}" if before.ok else outcome(before)
     )
-    own = run([str(scripts_dir(made) / "python"), "-c", f"import {OWN}"])
     facts["editable install before the move"] = (
-        f"import {OWN} works (its .pth names …/made-here/src)" if own.ok else outcome(own)
+        f"import {OWN} works (its .pth names …/made-here/src)"
+        if finds.get(OWN)
+        else f"import {OWN} fails"
     )
 
     # cp -a: the copy keeps every file and symlink as it is, first lines included.
@@ -506,9 +523,9 @@ def _relocate(scratch: Path, tool: str) -> Outcome:
         return Outcome(Status.ERROR, f"could not install into the copy: {err}", facts)
     copy_ran, _ = start(scripts_dir(copied) / DEMO, EXTRA)
     if copy_ran is not None and copy_ran.ok:
-        prefix, _, found = copy_ran.stdout.strip().partition("\n")
+        prefix, finds = _demo_output(copy_ran.stdout)
         whose = "the original's" if _same_dir(prefix, made) else "its own"
-        sees = "finds" if found.endswith("found") else "does not find"
+        sees = "finds" if finds.get(EXTRA) else "does not find"
         facts["script of a copy"] = (
             f"runs {whose} python (sys.prefix {show(prefix)}): {sees} {EXTRA}, "
             "installed in the copy only"
@@ -533,26 +550,20 @@ def _relocate(scratch: Path, tool: str) -> Outcome:
         # What a person typing the command sees: the shell's words, not execve()'s.
         typed = run([bash, "-c", '"$1"', "bash", str(scripts_dir(moved) / DEMO)])
         facts["script after the move, typed in bash"] = show(_first_line(typed.stderr))
-    python = scripts_dir(moved) / "python"
-    prefix = run([str(python), "-c", "import sys; print(sys.prefix)"])
-    facts["python after the move"] = (
-        f"starts; sys.prefix follows the move to {show(prefix.stdout.strip())}"
-        if prefix.ok
-        else outcome(prefix)
-    )
-    module = run([str(python), "-m", DEMO])
-    facts["python -m after the move"] = (
-        f"works ({bin_name}/python -m {DEMO})" if module.ok else outcome(module)
-    )
-    pip = run([str(python), "-m", "pip", "--version"])
-    facts["python -m pip after the move"] = (
-        "works" if pip.ok else f"fails: {show(_first_line(pip.output))} (the venv has no pip)"
-    )
-    own = run([str(python), "-c", f"import {OWN}"])
-    editable_broke = not own.ok
+    module = run([str(scripts_dir(moved) / "python"), "-m", DEMO, OWN, "pip"])
+    prefix, finds = _demo_output(module.stdout)
+    if module.ok:
+        facts["python after the move"] = f"starts; sys.prefix follows the move to {show(prefix)}"
+        facts["python -m after the move"] = f"works ({bin_name}/python -m {DEMO})"
+        facts["python -m pip after the move"] = (
+            "works" if finds.get("pip") else "fails: No module named pip (the venv has no pip)"
+        )
+    else:
+        facts["python -m after the move"] = outcome(module)
+    editable_broke = not finds.get(OWN)
     facts["editable install after the move"] = (
         f"import {OWN} works"
-        if own.ok
+        if not editable_broke
         else f"import {OWN} fails: its .pth still names …/made-here/src, which moved"
     )
     activate = read_activate_venv(moved)
