@@ -108,7 +108,7 @@ def test_unknown_option_is_an_error_naming_the_valid_ones() -> None:
 def test_bad_option_value_is_an_error_with_the_converter_message() -> None:
     result = run_check("venv-relocation", CheckContext(project=REPO, options={"tool": "conda"}))
     assert result.status is Status.ERROR
-    assert "'auto', 'uv', 'venv'" in result.summary
+    assert "'auto', 'uv', 'uv-relocatable', 'venv'" in result.summary
 
 
 @pytest.fixture

@@ -239,9 +239,59 @@ def test_relocation_with_uv_breaks_the_console_script(scratch: Path) -> None:
     )
     assert facts["python -m after the move"].startswith("works")
     assert facts["activate after the move"] == "still sets VIRTUAL_ENV=…/made-here/.venv"
+    # What the lesson says beyond the scripts: no pip in a uv venv, the editable
+    # install's .pth still names the old src, activate leaves another python first.
+    assert facts["python -m pip after the move"].endswith(
+        "No module named pip (the venv has no pip)"
+    )
+    assert facts["editable install before the move"].startswith("import relocown works")
+    assert facts["editable install after the move"] == (
+        "import relocown fails: its .pth still names …/made-here/src, which moved"
+    )
+    assert facts["python after activate"].startswith("not the venv's: ")
+    if shutil.which("bash"):
+        assert facts["script after the move, typed in bash"].endswith(
+            (
+                "cannot execute: required file not found",
+                "bad interpreter: No such file or directory",
+            )
+        ), facts["script after the move, typed in bash"]
+    # A copy's scripts still run the original's interpreter, which does not see what
+    # was installed into the copy.
+    assert facts["script of a copy"] == (
+        "runs the original's python (sys.prefix …/made-here/.venv): does not find "
+        "relocextra, installed in the copy only"
+    )
     assert "moving a venv breaks its console scripts" in result.summary
+    assert "editable install" in result.summary
     assert str(scratch) not in json.dumps(result.to_dict())
     assert _experiment_left(scratch) == []
+
+
+def test_relocation_of_a_relocatable_uv_venv_still_breaks_the_editable_install(
+    scratch: Path,
+) -> None:
+    needs_uv()
+    ctx = CheckContext(project=scratch, options={"tool": "uv-relocatable"})
+    result = run_check("venv-relocation", ctx)
+    assert result.status is Status.PASS, result.summary
+    facts = result.facts
+    assert facts["tool"].endswith(" --relocatable")
+    assert facts["shebang"] == "relative: finds python next to the script"
+    assert facts["script after the move"] == "runs, prints …/moved-here/.venv"
+    assert facts["python after activate"] == "the moved venv's"
+    assert facts["editable install after the move"].startswith("import relocown fails")
+    assert facts["script of a copy"].startswith("runs its own python (sys.prefix …/copy/.venv)")
+    assert "editable install did not" in result.summary
+    assert _experiment_left(scratch) == []
+
+
+def test_relocation_tool_option_names_its_choices() -> None:
+    from envdeck.checks.venvs import relocation_tool
+
+    assert relocation_tool(" UV-Relocatable ") == "uv-relocatable"
+    with pytest.raises(ValueError, match="'uv-relocatable'"):
+        relocation_tool("conda")
 
 
 def test_relocation_with_the_venv_module(scratch: Path) -> None:
@@ -251,6 +301,8 @@ def test_relocation_with_the_venv_module(scratch: Path) -> None:
     assert result.facts["tool"].startswith("venv module + pip-")
     assert result.facts["script before the move"].startswith("runs (exit 0)")
     assert result.facts["script after the move"].startswith(("cannot start", "fails"))
+    assert result.facts["editable install after the move"].startswith("import relocown fails")
+    assert result.facts["script of a copy"].startswith("runs the original's python")
     assert _experiment_left(scratch) == []
 
 

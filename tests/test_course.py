@@ -30,17 +30,18 @@ from envdeck.warnings_ import EnvdeckWarning
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# Section id -> the checks that demonstrate that constraint (the issue's pairing).
+# Section id -> the checks that demonstrate that constraint (the issue's pairing), in
+# the lesson's order: the opening question (a moved project) sets up the first.
 CONSTRAINTS = {
-    "the-python-domain-limitation": ("The Python-Domain Limitation", {"system-libs", "gpu"}),
-    "architecture-and-os-incompatibility": (
-        "Architecture and OS Incompatibility",
-        {"platform"},
-    ),
     "path-dependency-and-portability": (
         "Path Dependency and Portability",
         {"venv-paths", "venv-relocation"},
     ),
+    "architecture-and-os-incompatibility": (
+        "Architecture and OS Incompatibility",
+        {"platform"},
+    ),
+    "the-python-domain-limitation": ("The Python-Domain Limitation", {"system-libs", "gpu"}),
     "state-capture-and-determinism": ("State Capture and Determinism", {"lockfile", "freeze"}),
     "the-execution-context-disconnect-jupyter-ides": (
         "The Execution Context Disconnect (Jupyter & IDEs)",
@@ -91,8 +92,13 @@ def sphinx_build(out: Path, *args: str) -> CourseBuild:
     return CourseBuild(out, proc.returncode, proc.stderr)
 
 
-@pytest.fixture(scope="module")
+#: The workshop's slides after the five constraints (tests/test_lesson.py).
+WORKSHOP_SECTIONS = ("what-to-use-instead", "takeaways")
+
+
+@pytest.fixture(scope="session")
 def builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, CourseBuild]:
+    # Session-wide: tests/test_lesson.py reads the same builds.
     base = tmp_path_factory.mktemp("course")
     return {
         "handout": sphinx_build(base / "handout"),
@@ -145,7 +151,7 @@ def test_handout_states_the_corrected_facts(builds: dict[str, CourseBuild]) -> N
     text = "".join(builds["handout"].html("lifecycle.html").get_text().split())
     for fact in [
         "direct dependencies and their sub-dependencies alike",
-        "`uv sync` and `uv run` do the same first when the lockfile is missing",
+        "`uv sync` and `uv run` lock first when the lockfile is missing",
         "sets VIRTUAL_ENV, changes the prompt",
         "symlink to (on Windows, a copy of, or a launcher for) a base interpreter",
         "needs a glibc at least as new as 2.X",
@@ -321,14 +327,15 @@ def test_handout_prints_without_navigation_and_unsplit_blocks(
 
 
 def test_every_lesson_slide_fits_the_frame(builds: dict[str, CourseBuild]) -> None:
-    """Cards, check cards and the title of each slide are on screen, none cut off."""
+    """Cards, check cards and the title of each slide (an exercise's is an h3) are on
+    screen, none cut off."""
     from playwright.sync_api import sync_playwright
 
     url = (builds["deck"].out / "lifecycle.html").as_uri()
     probe = """() => {
         const slide = Reveal.getCurrentSlide();
         const frame = document.querySelector('.reveal').getBoundingClientRect();
-        const parts = [...slide.querySelectorAll('h1, h2, .sd-card')];
+        const parts = [...slide.querySelectorAll('h1, h2, h3, .sd-card')];
         const out = parts.filter((el) => { const r = el.getBoundingClientRect();
             return r.top < frame.top - 1 || r.bottom > frame.bottom + 1
                 || r.left < frame.left - 1 || r.right > frame.right + 1; });
@@ -345,7 +352,8 @@ def test_every_lesson_slide_fits_the_frame(builds: dict[str, CourseBuild]) -> No
                 assert seen["parts"] >= 3, (index, seen)
                 assert not seen["out"], (index, seen)
             total = page.evaluate("Reveal.getTotalSlides()")
-            assert total == 1 + len(CONSTRAINTS)
+            # The title, each constraint and its exercise, then the workshop's end.
+            assert total == 1 + 2 * len(CONSTRAINTS) + len(WORKSHOP_SECTIONS)
             assert walked == total
         finally:
             browser.close()

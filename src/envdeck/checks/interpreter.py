@@ -213,13 +213,23 @@ def platform_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
         ceiling = f"{libc_name} {libc_version}"
     elif sys.platform == "darwin" and _platform.mac_ver()[0]:
         ceiling = f"macOS {_platform.mac_ver()[0]}"
+    # Installers try a linux_* tag first, but it only matches wheels built on this
+    # machine: PyPI accepts no linux_* uploads, so the most specific tag a wheel from
+    # an index can carry is the first manylinux/musllinux one.
+    local = [t for t in all_tags if t.platform.startswith("linux_")]
+    served = [t for t in all_tags if not t.platform.startswith("linux_")]
     facts = {
         "os": os_name,
         "kernel": f"{_platform.system()} {_platform.release()}",
         "architecture": arch,
         "libc": libc_text,
         "wheel tags accepted": str(len(all_tags)),
-        "most specific tag": str(all_tags[0]) if all_tags else "-",
+        "most specific tag": str(served[0]) if served else "-",
+        **(
+            {"local-build tag": f"{local[0]} (wheels built here; PyPI serves none)"}
+            if local
+            else {}
+        ),
         "interpreter tags": shorten(interpreters, 6),
         "ABI tags": shorten(abis, 6),
         "platform tags": _platform_tag_summary(platforms),

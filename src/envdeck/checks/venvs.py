@@ -293,30 +293,58 @@ def venv_paths_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
 # --- venv-relocation ------------------------------------------------------------------
 
 DEMO = "relocdemo"
+#: the experiment's "project": its package lives in src/, installed editable (a .pth)
+OWN = "relocown"
+#: a package installed into the copy of the venv only
+EXTRA = "relocextra"
+
+
+def _wheel(directory: Path, name: str, files: Mapping[str, str], scripts: str = "") -> Path:
+    """A real wheel (METADATA, WHEEL, RECORD), so a real installer writes what it holds."""
+    info = f"{name}-1.0.dist-info"
+    files = {
+        **files,
+        f"{info}/METADATA": f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.0\n",
+        f"{info}/WHEEL": (
+            "Wheel-Version: 1.0\nGenerator: envdeck\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
+        ),
+    }
+    if scripts:
+        files[f"{info}/entry_points.txt"] = f"[console_scripts]\n{scripts}\n"
+    wheel = directory / f"{name}-1.0-py3-none-any.whl"
+    record = []
+    with zipfile.ZipFile(wheel, "w") as archive:
+        for member, text in files.items():
+            data = text.encode()
+            archive.writestr(member, data)
+            digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=")
+            record.append(f"{member},sha256={digest.decode()},{len(data)}")
+        record.append(f"{info}/RECORD,,")
+        archive.writestr(f"{info}/RECORD", "\n".join(record) + "\n")
+    return wheel
 
 
 def _demo_wheel(directory: Path) -> Path:
-    """A tiny wheel with one console script, so a real installer writes a real script."""
+    """One console script that prints the prefix it runs in and which of the modules
+    named on its command line that interpreter finds."""
+    main = (
+        "import importlib.util\nimport sys\n\n\ndef main():\n    print(sys.prefix)\n"
+        "    for name in sys.argv[1:]:\n"
+        "        print(name, 'found' if importlib.util.find_spec(name) else 'missing')\n"
+    )
     files = {
-        f"{DEMO}/__init__.py": "import sys\n\ndef main():\n    print(sys.prefix)\n",
+        f"{DEMO}/__init__.py": main,
         f"{DEMO}/__main__.py": f"from {DEMO} import main\n\nmain()\n",
-        f"{DEMO}-1.0.dist-info/METADATA": f"Metadata-Version: 2.1\nName: {DEMO}\nVersion: 1.0\n",
-        f"{DEMO}-1.0.dist-info/WHEEL": (
-            "Wheel-Version: 1.0\nGenerator: envdeck\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
-        ),
-        f"{DEMO}-1.0.dist-info/entry_points.txt": f"[console_scripts]\n{DEMO} = {DEMO}:main\n",
     }
-    wheel = directory / f"{DEMO}-1.0-py3-none-any.whl"
-    record = []
-    with zipfile.ZipFile(wheel, "w") as archive:
-        for name, text in files.items():
-            data = text.encode()
-            archive.writestr(name, data)
-            digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=")
-            record.append(f"{name},sha256={digest.decode()},{len(data)}")
-        record.append(f"{DEMO}-1.0.dist-info/RECORD,,")
-        archive.writestr(f"{DEMO}-1.0.dist-info/RECORD", "\n".join(record) + "\n")
-    return wheel
+    return _wheel(directory, DEMO, files, scripts=f"{DEMO} = {DEMO}:main")
+
+
+def _editable_wheel(directory: Path, src: Path) -> Path:
+    """What an editable install of a project with a src/ layout is (uv_build, hatchling,
+    setuptools' default): a .pth file naming the project's src directory by its path."""
+    (src / OWN).mkdir(parents=True)
+    (src / OWN / "__init__.py").write_text("")
+    return _wheel(directory, OWN, {f"_{OWN}.pth": f"{src}\n"})
 
 
 def _bundled_pip() -> Path | None:
@@ -329,78 +357,56 @@ def _bundled_pip() -> Path | None:
     return wheels[-1] if wheels else None
 
 
-def _make_with_uv(venv: Path, wheel: Path) -> str:
+def _install(tool: str, venv: Path, wheels: list[Path]) -> None:
+    python = scripts_dir(venv) / "python"
+    if tool == "venv":
+        pip = _bundled_pip()
+        assert pip is not None  # _make_with_venv skipped otherwise
+        # pip runs from its bundled wheel: installing pip itself would take seconds.
+        args = [str(python), str(pip / "pip"), "install", "--no-index", "--no-deps"]
+        args += ["--no-cache-dir", "--disable-pip-version-check", "--quiet"]
+    else:
+        # A cache of the experiment's own (never the user's), shared by its two
+        # installs: the second one reuses what uv learned about the interpreter.
+        cache = venv.parent.parent / "uv-cache"
+        args = [tool_path("uv"), "pip", "install", "--python", str(python), "--offline"]
+        args += ["--no-index", "--cache-dir", str(cache), "--no-deps", "--no-config", "--quiet"]
+    installed = run([*args, *map(str, wheels)])
+    if not installed.ok:
+        raise RuntimeError(f"installing failed: {installed.output}")
+
+
+def _make_with_uv(venv: Path, relocatable: bool) -> str:
     uv = tool_path("uv")
-    made = run(
-        [
-            uv,
-            "venv",
-            "--python",
-            sys.executable,
-            "--no-project",
-            "--no-config",
-            "--offline",
-            "--quiet",
-            str(venv),
-        ]
-    )
+    args = [uv, "venv", "--python", sys.executable, "--no-project", "--no-config"]
+    args += ["--offline", "--quiet", *(["--relocatable"] if relocatable else []), str(venv)]
+    made = run(args)
     if not made.ok:
         raise RuntimeError(f"uv venv failed: {made.output}")
-    python = scripts_dir(venv) / "python"
-    installed = run(
-        [
-            uv,
-            "pip",
-            "install",
-            "--python",
-            str(python),
-            "--offline",
-            "--no-index",
-            "--no-cache",
-            "--no-deps",
-            "--no-config",
-            "--quiet",
-            str(wheel),
-        ]
-    )
-    if not installed.ok:
-        raise RuntimeError(f"uv pip install failed: {installed.output}")
     version = run([uv, "--version"]).stdout.split()
-    return " ".join(version[:2]) or "uv"
+    return " ".join(version[:2]) + (" --relocatable" if relocatable else "") or "uv"
 
 
-def _make_with_venv(venv: Path, wheel: Path) -> str:
+def _make_with_venv(venv: Path) -> str:
     pip = _bundled_pip()
     if pip is None:
         raise CheckSkipped("the venv module's pip (ensurepip) is not available")
     made = run([sys.executable, "-m", "venv", "--without-pip", str(venv)])
     if not made.ok:
         raise RuntimeError(f"python -m venv failed: {made.output}")
-    python = scripts_dir(venv) / "python"
-    # pip runs from its bundled wheel: installing pip itself would take seconds.
-    installed = run(
-        [
-            str(python),
-            str(pip / "pip"),
-            "install",
-            "--no-index",
-            "--no-deps",
-            "--no-cache-dir",
-            "--disable-pip-version-check",
-            "--quiet",
-            str(wheel),
-        ]
-    )
-    if not installed.ok:
-        raise RuntimeError(f"pip install failed: {installed.output}")
     return f"venv module + {pip.name.split('-py')[0]}"
 
 
+RELOCATION_TOOLS = ("auto", "uv", "uv-relocatable", "venv")
+
+
 def relocation_tool(value: str) -> str:
-    """``auto`` (uv if installed, else the venv module), ``uv`` or ``venv``."""
+    """``auto`` (uv if installed, else the venv module), ``uv``, ``uv-relocatable``
+    (``uv venv --relocatable``) or ``venv``."""
     value = value.strip().lower()
-    if value not in ("auto", "uv", "venv"):
-        raise ValueError(f"expected one of 'auto', 'uv', 'venv', got {value!r}")
+    if value not in RELOCATION_TOOLS:
+        choices = ", ".join(repr(tool) for tool in RELOCATION_TOOLS)
+        raise ValueError(f"expected one of {choices}, got {value!r}")
     return value
 
 
@@ -415,13 +421,21 @@ def _first_line(text: str) -> str:
     options={"tool": relocation_tool},
     defaults={"tool": "auto"},
     depends_on=("interpreter", "tool:uv"),
-    key_facts=("script before the move", "script after the move", "python -m after the move"),
+    key_facts=(
+        "script after the move",
+        "editable install after the move",
+        "python -m pip after the move",
+        "script of a copy",
+    ),
 )
 def venv_relocation_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
-    """Makes a throwaway venv in a temporary directory (with uv, or the venv module:
-    option ``tool``), installs a one-script package into it, runs the console script,
-    moves the venv, and runs it again: reports what breaks and how, and what still
-    works. The temporary directory is always removed. Skips when the tool is missing."""
+    """Makes a throwaway project in a temporary directory: a venv (with uv, ``uv venv
+    --relocatable`` or the venv module: option ``tool``) holding a one-script package
+    and the project's own package installed editable (a ``.pth`` naming its ``src``).
+    Copies the project (as ``cp -a`` does) and installs a package into the copy only,
+    then moves the original and runs everything again: reports what breaks and how,
+    and what still works. The temporary directory is always removed. Skips when the
+    tool is missing."""
     tool = options["tool"]
     if tool == "auto":
         tool = "uv" if shutil.which("uv") else "venv"
@@ -432,13 +446,37 @@ def venv_relocation_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outc
         shutil.rmtree(scratch, ignore_errors=True)
 
 
+def _demo_output(stdout: str) -> tuple[str, dict[str, bool]]:
+    """The demo's sys.prefix, and which of the modules it was given it found."""
+    lines = stdout.strip().splitlines()
+    finds = {}
+    for line in lines[1:]:
+        name, _, state = line.rpartition(" ")
+        finds[name] = state == "found"
+    return (lines[0] if lines else ""), finds
+
+
+def _python_after_activate(venv: Path) -> str | None:
+    """The ``python`` a shell finds after sourcing the venv's ``activate``; None
+    where there is no POSIX shell to ask."""
+    sh = shutil.which("bash") or shutil.which("sh")
+    if sh is None or os.name == "nt":
+        return None
+    activate = scripts_dir(venv) / "activate"
+    ran = run([sh, "-c", '. "$1" >/dev/null 2>&1; command -v python || true', sh, str(activate)])
+    return ran.stdout.strip()
+
+
 def _relocate(scratch: Path, tool: str) -> Outcome:
-    made_dir, moved_dir = scratch / "made-here", scratch / "moved-here"
-    made, moved = made_dir / ".venv", moved_dir / ".venv"
+    made_dir, moved_dir, copied_dir = (scratch / n for n in ("made-here", "moved-here", "copy"))
+    made, moved, copied = made_dir / ".venv", moved_dir / ".venv", copied_dir / ".venv"
     made_dir.mkdir()
-    wheel = _demo_wheel(scratch)
     try:
-        how = _make_with_uv(made, wheel) if tool == "uv" else _make_with_venv(made, wheel)
+        if tool == "venv":
+            how = _make_with_venv(made)
+        else:
+            how = _make_with_uv(made, relocatable=tool == "uv-relocatable")
+        _install(tool, made, [_demo_wheel(scratch), _editable_wheel(scratch, made_dir / "src")])
     except (RuntimeError, OSError) as err:
         return Outcome(Status.ERROR, f"could not make the throwaway venv: {err}")
 
@@ -446,60 +484,121 @@ def _relocate(scratch: Path, tool: str) -> Outcome:
         # The temporary directory differs per run; pages must not.
         return text.replace(str(scratch), "…").replace(os.path.realpath(scratch), "…")
 
+    def outcome(ran: Any) -> str:
+        return f"fails (exit {ran.returncode}): {show(_first_line(ran.output))}"
+
+    def start(script: Path, *args: str) -> tuple[Any, str | None]:
+        try:
+            return run([str(script), *args]), None
+        except OSError as err:
+            # execve() reports the missing *interpreter* as the script not existing.
+            return None, err.strerror
+
     bin_name = scripts_dir(made).name
-    script_before = scripts_dir(made) / DEMO
     facts: dict[str, str] = {"tool": how}
-    shebang = read_shebang(script_before)
-    facts["shebang"] = show(f"{shebang.kind}: {shebang.target}")
-    before = run([str(script_before)])
+    shebang = read_shebang(scripts_dir(made) / DEMO)
+    facts["shebang"] = (
+        "relative: finds python next to the script"
+        if shebang.kind == "relative"
+        else show(f"{shebang.kind}: {shebang.target}")
+    )
+    # One start answers several questions: the demo prints its sys.prefix, then
+    # whether that interpreter finds each module named on its command line.
+    before = run([str(scripts_dir(made) / DEMO), OWN])
+    prefix, finds = _demo_output(before.stdout)
     facts["script before the move"] = (
-        f"runs (exit 0), prints {show(before.stdout.strip())}"
-        if before.ok
-        else f"fails (exit {before.returncode}): {show(_first_line(before.output))}"
+        f"runs (exit 0), prints {show(prefix)}" if before.ok else outcome(before)
+    )
+    facts["editable install before the move"] = (
+        f"import {OWN} works (its .pth names …/made-here/src)"
+        if finds.get(OWN)
+        else f"import {OWN} fails"
     )
 
-    os.rename(made_dir, moved_dir)
-    script_after = scripts_dir(moved) / DEMO
+    # cp -a: the copy keeps every file and symlink as it is, first lines included.
+    shutil.copytree(made_dir, copied_dir, symlinks=True)
     try:
-        after = run([str(script_after)])
-        script_broke = not after.ok
-        if after.ok:
-            facts["script after the move"] = f"runs, prints {show(after.stdout.strip())}"
-        else:
-            facts["script after the move"] = (
-                f"fails (exit {after.returncode}): {show(_first_line(after.output))}"
-            )
-    except OSError as err:
-        # execve() reports the missing *interpreter* as the script not existing.
-        script_broke = True
-        facts["script after the move"] = (
-            f"cannot start: {err.strerror} — though the script exists; its first line "
-            f"names {show(shebang.target)}, which moved"
+        _install(tool, copied, [_wheel(scratch, EXTRA, {f"{EXTRA}.py": ""})])
+    except (RuntimeError, OSError) as err:
+        return Outcome(Status.ERROR, f"could not install into the copy: {err}", facts)
+    copy_ran, _ = start(scripts_dir(copied) / DEMO, EXTRA)
+    if copy_ran is not None and copy_ran.ok:
+        prefix, finds = _demo_output(copy_ran.stdout)
+        whose = "the original's" if _same_dir(prefix, made) else "its own"
+        sees = "finds" if finds.get(EXTRA) else "does not find"
+        facts["script of a copy"] = (
+            f"runs {whose} python (sys.prefix {show(prefix)}): {sees} {EXTRA}, "
+            "installed in the copy only"
         )
-    python = scripts_dir(moved) / "python"
-    prefix = run([str(python), "-c", "import sys; print(sys.prefix)"])
-    facts["python after the move"] = (
-        f"starts; sys.prefix follows the move to {show(prefix.stdout.strip())}"
-        if prefix.ok
-        else f"fails: {show(_first_line(prefix.output))}"
-    )
-    module = run([str(python), "-m", DEMO])
-    facts["python -m after the move"] = (
-        f"works ({bin_name}/python -m {DEMO})"
-        if module.ok
-        else f"fails: {show(_first_line(module.output))}"
+    else:
+        facts["script of a copy"] = "cannot start" if copy_ran is None else outcome(copy_ran)
+
+    os.rename(made_dir, moved_dir)
+    after, error = start(scripts_dir(moved) / DEMO)
+    script_broke = after is None or not after.ok
+    if after is None:
+        facts["script after the move"] = (
+            f"cannot start: {error} — though the script exists; its first line names "
+            f"{show(shebang.target)}, which moved"
+        )
+    elif after.ok:
+        facts["script after the move"] = f"runs, prints {show(after.stdout.strip())}"
+    else:
+        facts["script after the move"] = outcome(after)
+    bash = shutil.which("bash")
+    if script_broke and bash is not None and os.name != "nt":
+        # What a person typing the command sees: the shell's words, not execve()'s.
+        typed = run([bash, "-c", '"$1"', "bash", str(scripts_dir(moved) / DEMO)])
+        facts["script after the move, typed in bash"] = show(_first_line(typed.stderr))
+    module = run([str(scripts_dir(moved) / "python"), "-m", DEMO, OWN, "pip"])
+    prefix, finds = _demo_output(module.stdout)
+    if module.ok:
+        facts["python after the move"] = f"starts; sys.prefix follows the move to {show(prefix)}"
+        facts["python -m after the move"] = f"works ({bin_name}/python -m {DEMO})"
+        facts["python -m pip after the move"] = (
+            "works" if finds.get("pip") else "fails: No module named pip (the venv has no pip)"
+        )
+    else:
+        facts["python -m after the move"] = outcome(module)
+    editable_broke = not finds.get(OWN)
+    facts["editable install after the move"] = (
+        f"import {OWN} works"
+        if not editable_broke
+        else f"import {OWN} fails: its .pth still names …/made-here/src, which moved"
     )
     activate = read_activate_venv(moved)
     if activate is not None:
         facts["activate after the move"] = f"still sets VIRTUAL_ENV={show(activate)}"
+    found = _python_after_activate(moved)
+    if found is not None:
+        if found and _same_dir(Path(found).parent.parent, moved):
+            facts["python after activate"] = "the moved venv's"
+        else:
+            facts["python after activate"] = (
+                f"not the venv's: {show(found) or 'none on PATH'} (activate put the old "
+                f"…/made-here/.venv/{bin_name} first on PATH)"
+                if activate is not None
+                else f"not the venv's: {show(found) or 'none on PATH'}"
+            )
 
     if not before.ok:
         return Outcome(Status.ERROR, "the console script did not run even before the move", facts)
     if script_broke:
         summary = (
             "moving a venv breaks its console scripts (their first line names the old "
-            "python); its python still starts and python -m works: recreate, don't move"
+            "python)"
+            + (
+                " and the project's editable install (its .pth names the old src)"
+                if editable_broke
+                else ""
+            )
+            + "; its python still starts: recreate, don't move"
+        )
+    elif editable_broke:
+        summary = (
+            f"this venv's scripts ({how}) survived the move, but the project's editable "
+            "install did not: its .pth names the old src until uv sync or uv run reinstalls it"
         )
     else:
-        summary = f"this venv ({how}) survived the move: its scripts do not name a fixed path"
+        summary = f"this venv ({how}) survived the move: nothing in it names a fixed path"
     return Outcome(Status.PASS, summary, facts)
