@@ -84,7 +84,9 @@ def test_vscode_settings_naming_the_venv_pass(project: Path) -> None:
 
 
 def test_vscode_windows_layout_setting_names_the_venv(project: Path) -> None:
-    vscode_settings(project, json.dumps({"python.defaultInterpreterPath": ".venv\\Scripts\\python.exe"}))
+    vscode_settings(
+        project, json.dumps({"python.defaultInterpreterPath": ".venv\\Scripts\\python.exe"})
+    )
     status, summary, _facts = ide(project)
     assert status is Status.PASS, summary
 
@@ -101,7 +103,9 @@ def test_vscode_pointing_elsewhere_warns_with_the_fix(project: Path, tmp_path: P
 
 def test_code_workspace_settings_are_read(project: Path) -> None:
     (project / "course.code-workspace").write_text(
-        json.dumps({"folders": [{"path": "."}], "settings": {"python.pythonPath": "/usr/bin/python3"}})
+        json.dumps(
+            {"folders": [{"path": "."}], "settings": {"python.pythonPath": "/usr/bin/python3"}}
+        )
     )
     status, _summary, facts = ide(project)
     assert status is Status.WARN

@@ -32,6 +32,7 @@ _TRAILING = re.compile(r'"(?:\\.|[^"\\])*"|,(?=\s*[}\]])')
 
 def read_jsonc(text: str) -> Any:
     """JSON with comments and trailing commas, as VS Code writes its settings."""
+
     def keep_strings(match: re.Match[str]) -> str:
         return match.group(0) if match.group(0).startswith('"') else ""
 
