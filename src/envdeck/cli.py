@@ -24,6 +24,7 @@ from typing import Any, TextIO
 from . import __version__
 from .checks import CheckContext, CheckResult, Redactor, Status, check_names, get_check, run_check
 from .checks.base import convert_options
+from .summary import add_summary_parser
 
 #: Checks mostly wait on subprocesses; a few at a time keeps a small machine usable.
 MAX_THREADS = 4
@@ -128,6 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"envdeck {__version__}")
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
     add_check_parser(subparsers)
+    add_summary_parser(subparsers)
     try:
         from .pdf import register_cli
     except ImportError:  # the pdf export is optional
