@@ -125,14 +125,16 @@ def print_summary(participants: Sequence[Participant], out: TextIO) -> None:
 
     def line(values: Sequence[str], summary: str) -> None:
         wrapped = textwrap.wrap(summary, room) or [""]
-        print("  ".join(v.ljust(w) for v, w in zip(values, widths)) + "  " + wrapped[0], file=out)
+        # No zip(strict=...): this module runs in the checker on Python 3.9.
+        padded = [value.ljust(widths[i]) for i, value in enumerate(values)]
+        print("  ".join(padded) + "  " + wrapped[0], file=out)
         for more in wrapped[1:]:
             print(" " * lead + more, file=out)
 
     if table:
         line(heads, "SUMMARY")
-        for row, values in zip(table, cells):
-            line(values, row.summary)
+        for i, row in enumerate(table):
+            line(cells[i], row.summary)
     else:
         print("Every result passes or skips.", file=out)
     clean = [p for p in participants if not any(r.status in SHOWN for r in p.results)]

@@ -12,10 +12,11 @@ import tempfile
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PureWindowsPath
 from typing import Any
 
 from .base import CheckContext, CheckSkipped, Outcome, Status, check
+from .pe import read_launcher
 from .tools import (
     in_venv,
     plural,
@@ -25,6 +26,8 @@ from .tools import (
     scripts_dir,
     shorten,
     tool_path,
+    venv_program,
+    windows_layout,
 )
 
 
@@ -135,7 +138,23 @@ class Shebang:
     target: str = ""
 
 
+def _launcher_shebang(script: Path) -> Shebang:
+    """What a Windows ``.exe`` launcher starts, in the terms of a shebang."""
+    target = read_launcher(script)
+    if target is None:
+        return Shebang("none")
+    if _is_absolute(target):
+        return Shebang("absolute", target)
+    return Shebang("relative", target)  # uv's relocatable launchers: python.exe beside it
+
+
+def _is_absolute(path: str) -> bool:
+    return os.path.isabs(path) or PureWindowsPath(path).is_absolute()
+
+
 def read_shebang(script: Path) -> Shebang:
+    if script.suffix.lower() == ".exe":
+        return _launcher_shebang(script)
     try:
         with script.open("rb") as handle:
             head = handle.read(1024)
@@ -160,8 +179,20 @@ def read_shebang(script: Path) -> Shebang:
     return Shebang("absolute", program) if os.path.isabs(program) else Shebang("none")
 
 
+_ACTIVATE_BAT = re.compile(r"""^\s*set\s+"?VIRTUAL_ENV=([^"\r\n]+)"?\s*$""", re.M | re.I)
+
+
 def read_activate_venv(venv: Path) -> str | None:
-    """The VIRTUAL_ENV path baked into ``bin/activate``, if it is a literal."""
+    """The VIRTUAL_ENV path baked into ``bin/activate`` (``Scripts\\activate.bat`` in a
+    Windows venv), if it is a literal."""
+    if windows_layout(venv):
+        try:
+            text = (scripts_dir(venv) / "activate.bat").read_text("utf8", errors="replace")
+        except OSError:
+            text = ""
+        match = _ACTIVATE_BAT.search(text)
+        if match:
+            return match.group(1).strip()
     try:
         text = (scripts_dir(venv) / "activate").read_text("utf8", errors="replace")
     except OSError:
@@ -180,8 +211,8 @@ def _inside(path: str, venv: Path) -> bool:
 
 
 def _made_at(target: str) -> str:
-    """The venv a ``.../bin/python`` target belongs to."""
-    path = Path(target)
+    """The venv a ``.../bin/python`` (or ``...\\Scripts\\python.exe``) target belongs to."""
+    path = PureWindowsPath(target) if "\\" in target else Path(target)
     return str(path.parent.parent) if path.parent.name in ("bin", "Scripts") else str(path)
 
 
@@ -223,13 +254,18 @@ def venv_paths_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
         facts["pyvenv.cfg home"] = "(none)"
 
     bin_dir = scripts_dir(venv)
-    python = bin_dir / ("python.exe" if os.name == "nt" else "python")
+    python = venv_program(venv, "python")
+    if windows_layout(venv):
+        # python.exe is a copy of a launcher that finds the base Python through `home`.
+        facts["layout"] = "Windows: Scripts\\ with .exe launchers, python.exe a copy"
+    else:
+        facts["layout"] = "POSIX: bin/ with scripts, python a link"
     if python.is_symlink():
         link = os.readlink(python)
         ok = python.exists()
         facts["python link"] = f"{link} ({'resolves' if ok else 'broken'})"
         if not ok:
-            broken.append(f"bin/python links to {link}, which is gone")
+            broken.append(f"{bin_dir.name}/{python.name} links to {link}, which is gone")
 
     shebangs: dict[str, list[str]] = {}
     kinds: dict[str, int] = {}
@@ -346,7 +382,7 @@ def _make_with_uv(venv: Path, wheel: Path) -> str:
     )
     if not made.ok:
         raise RuntimeError(f"uv venv failed: {made.output}")
-    python = scripts_dir(venv) / "python"
+    python = venv_program(venv, "python")
     installed = run(
         [
             uv,
@@ -376,7 +412,7 @@ def _make_with_venv(venv: Path, wheel: Path) -> str:
     made = run([sys.executable, "-m", "venv", "--without-pip", str(venv)])
     if not made.ok:
         raise RuntimeError(f"python -m venv failed: {made.output}")
-    python = scripts_dir(venv) / "python"
+    python = venv_program(venv, "python")
     # pip runs from its bundled wheel: installing pip itself would take seconds.
     installed = run(
         [
@@ -447,7 +483,7 @@ def _relocate(scratch: Path, tool: str) -> Outcome:
         return text.replace(str(scratch), "…").replace(os.path.realpath(scratch), "…")
 
     bin_name = scripts_dir(made).name
-    script_before = scripts_dir(made) / DEMO
+    script_before = venv_program(made, DEMO)
     facts: dict[str, str] = {"tool": how}
     shebang = read_shebang(script_before)
     facts["shebang"] = show(f"{shebang.kind}: {shebang.target}")
@@ -459,7 +495,7 @@ def _relocate(scratch: Path, tool: str) -> Outcome:
     )
 
     os.rename(made_dir, moved_dir)
-    script_after = scripts_dir(moved) / DEMO
+    script_after = venv_program(moved, DEMO)
     try:
         after = run([str(script_after)])
         script_broke = not after.ok
@@ -476,7 +512,7 @@ def _relocate(scratch: Path, tool: str) -> Outcome:
             f"cannot start: {err.strerror} — though the script exists; its first line "
             f"names {show(shebang.target)}, which moved"
         )
-    python = scripts_dir(moved) / "python"
+    python = venv_program(moved, "python")
     prefix = run([str(python), "-c", "import sys; print(sys.prefix)"])
     facts["python after the move"] = (
         f"starts; sys.prefix follows the move to {show(prefix.stdout.strip())}"
