@@ -37,11 +37,11 @@ from envdeck.checks.tools import run
 
 ALL = [
     "python", "platform", "venv", "venv-paths", "venv-relocation", "gitignore",
-    "lockfile", "freeze", "system-libs", "gpu", "jupyter", "packages",
+    "lockfile", "freeze", "system-libs", "gpu", "jupyter", "ide", "packages",
 ]  # fmt: skip
 
 
-def test_the_twelve_checks_in_order() -> None:
+def test_the_thirteen_checks_in_order() -> None:
     assert check_names() == ALL
     for name in ALL:
         check = get_check(name)

@@ -23,6 +23,7 @@ from typing import Any, TextIO
 from . import __version__
 from .checks import CheckContext, CheckResult, Redactor, Status, check_names, get_check, run_check
 from .checks.base import convert_options, find_project, parse_seconds
+from .summary import add_summary_parser
 from .terminal import colour, plain, wants_colour, wrap
 
 #: Checks mostly wait on subprocesses; a few at a time keeps a small machine usable.
@@ -115,6 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-V", "--version", action="version", version=f"envdeck {__version__}")
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
     add_check_parser(subparsers)
+    add_summary_parser(subparsers)
     try:
         from .pdf import register_cli
     except ImportError:  # the pdf export is optional

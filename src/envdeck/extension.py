@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .assets import setup_assets
+from .checker_download import setup_checker_download
 from .config import setup_config
 from .envcheck import setup_envcheck
 from .handout import setup_handout
@@ -32,6 +33,7 @@ def setup_extension(app: Sphinx) -> dict[str, Any]:
     setup_envcheck(app)
     setup_reference(app)
     setup_handout(app)
+    setup_checker_download(app)
     return {
         "version": __version__,
         "parallel_read_safe": True,

@@ -25,6 +25,8 @@ class EnvdeckWarning(Enum):
     """A directive got an unknown argument or a bad option value."""
     CHECK = "check"
     """An envcheck failed, errored, or did not give the outcome named by ``:expect:``."""
+    CHECKER = "checker"
+    """The standalone checker (``envdeck-check.pyz``) could not be written."""
     SLIDES = "slides"
     """The deck could not be set up as asked (for example an unknown reveal.js option)."""
 

@@ -14,7 +14,7 @@ redacted (no home directory, user name, host name or environment value).
 from __future__ import annotations
 
 # The check modules register their checks on import.
-from . import interpreter, kernels, locking, native, packages, vcs, venvs  # noqa: F401
+from . import ide, interpreter, kernels, locking, native, packages, vcs, venvs  # noqa: F401
 from .base import (
     Check,
     CheckContext,

@@ -181,7 +181,7 @@ _REGISTRY: dict[str, Check] = {}
 #: The order checks are listed in: from the interpreter outwards to what uses it.
 ORDER = (
     "python", "platform", "venv", "venv-paths", "venv-relocation", "gitignore",
-    "lockfile", "freeze", "system-libs", "gpu", "jupyter", "packages",
+    "lockfile", "freeze", "system-libs", "gpu", "jupyter", "ide", "packages",
 )  # fmt: skip
 
 #: when the running check must be done (time.monotonic()), for subprocess timeouts

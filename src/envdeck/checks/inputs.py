@@ -226,6 +226,15 @@ def kernels(project: Path, options: Mapping[str, str]) -> Any:
     return parts
 
 
+def ide(project: Path, options: Mapping[str, str]) -> Any:
+    from .ide import jetbrains_config_dirs
+
+    files = [project / ".vscode" / "settings.json", project / ".idea" / "misc.xml"]
+    files += sorted(project.glob("*.code-workspace"))
+    files += [d / "options" / "jdk.table.xml" for d in jetbrains_config_dirs()]
+    return [[str(f), _hash(f)] for f in files] + [_stat(project / ".venv" / "pyvenv.cfg")]
+
+
 INPUTS: dict[str, Describe] = {
     "interpreter": interpreter,
     "distributions": distributions,
@@ -241,6 +250,7 @@ INPUTS: dict[str, Describe] = {
     "system": system,
     "gpu": gpu,
     "kernels": kernels,
+    "ide": ide,
     "env:venv": _env("VIRTUAL_ENV", "PATH", "CONDA_PREFIX", "UV_PROJECT_ENVIRONMENT"),
     "env:jupyter": _env(
         "JUPYTER_PATH",

@@ -152,11 +152,29 @@ def parse_platform(tag: str) -> tuple[str, tuple[int, int] | None, str]:
     return family, None, arch
 
 
+#: macOS's multi-architecture wheel tags and the architectures each holds
+MACOS_MULTI_ARCH = {
+    "universal2": {"x86_64", "arm64"},
+    "intel": {"i386", "x86_64"},
+    "fat64": {"x86_64", "ppc64"},
+    "fat3": {"i386", "x86_64", "ppc"},
+    "universal": {"i386", "x86_64", "ppc", "ppc64"},
+}
+
+
+def same_arch(a: str, b: str) -> bool:
+    """Whether wheels of arch ``a`` run on ``b`` or the reverse: ``universal2`` holds
+    both ``arm64`` and ``x86_64``."""
+    if a == b:
+        return True
+    return b in MACOS_MULTI_ARCH.get(a, ()) or a in MACOS_MULTI_ARCH.get(b, ())
+
+
 def _compare_target(target: str, here: str) -> tuple[Status, str]:
     t_family, t_version, t_arch = parse_platform(target)
     h_family, h_version, h_arch = parse_platform(here)
     same_os = t_family == h_family or {t_family, h_family} == {"linux", "glibc"}
-    if not same_os or t_arch != h_arch:
+    if not same_os or not same_arch(t_arch, h_arch):
         return Status.FAIL, (
             f"a .venv made here would not run on {target}: its compiled wheels are for "
             f"{here}; make a new one there from the lockfile"

@@ -18,6 +18,8 @@ from .base import CheckContext, CheckSkipped, Outcome, Status, ToolMissing, chec
 from .elf import read_needs
 from .interpreter import libc, parse_platform
 from .locking import project_environment
+from .macho import read_macho, resolve
+from .pe import read_imports
 from .tools import (
     dist_name,
     dist_text,
@@ -84,6 +86,11 @@ class Libraries:
     missing: dict[str, str] = field(default_factory=dict)
     #: how many modules need each system library
     users: dict[str, int] = field(default_factory=dict)
+    #: library name -> a module that needs it, where no file says where it comes from
+    #: (Windows: a DLL a package adds with os.add_dll_directory when it is imported)
+    unresolved: dict[str, str] = field(default_factory=dict)
+    #: macOS: module -> (the macOS it needs, its architectures)
+    macos: dict[str, tuple[tuple[int, int] | None, tuple[str, ...]]] = field(default_factory=dict)
 
 
 def _extension_modules(site_dirs: Iterable[Path]) -> list[Path]:
@@ -150,10 +157,15 @@ def _otool(
             _classify(Path(target).name, target, current, inside, libs, weight.get(current, 1))
 
 
+#: Where macOS 11 and later keep system libraries in the dyld shared cache, not on disk.
+SHARED_CACHE = ("/usr/lib/", "/System/Library/")
+
+
 def _classify(name: str, target: str, module: Path, inside: tuple[str, ...],
               libs: Libraries, count: int) -> None:  # fmt: skip
+    cached = sys.platform == "darwin" and target.startswith(SHARED_CACHE)
     if target == "not found" or (os.path.isabs(target) and not os.path.exists(target)
-                                 and not target.startswith("/usr/lib/libSystem")):  # fmt: skip
+                                 and not cached):  # fmt: skip
         libs.missing.setdefault(name, str(module))
         return
     real = os.path.realpath(target)
@@ -162,6 +174,91 @@ def _classify(name: str, target: str, module: Path, inside: tuple[str, ...],
         return
     libs.system.setdefault(name, target)
     libs.users[name] = libs.users.get(name, 0) + count
+
+
+def _macho_libraries(
+    files: list[Path], inside: tuple[str, ...], libs: Libraries, weight: dict[Path, int]
+) -> None:
+    """macOS without ``otool``: the load commands, resolved as dyld would."""
+    import platform
+
+    arch = platform.machine()
+    for module in files:
+        macho = read_macho(module)
+        if macho is None:
+            continue
+        part = macho.slice_for(arch) or macho.slices[0]
+        for name in part.needed:
+            target = resolve(name, module, part.rpaths)
+            if target.startswith("@"):
+                libs.bundled.setdefault(Path(name).name, name)
+                continue
+            _classify(Path(target).name, target, module, inside, libs, weight.get(module, 1))
+
+
+def _macos_targets(files: list[Path], libs: Libraries) -> None:
+    for module in files:
+        macho = read_macho(module)
+        if macho is not None:
+            libs.macos[str(module)] = (macho.minos, macho.archs)
+
+
+#: Windows DLLs of the OS: API sets (resolved by the loader, no file of that name) and
+#: what System32 always has.
+_API_SET = ("api-ms-win-", "ext-ms-win-")
+
+
+def _dll_dirs(site_dirs: tuple[Path, ...]) -> list[Path]:
+    """Where Windows (Python 3.8+) looks for an extension module's DLLs besides the
+    module's own directory: the directories packages add (delvewheel's
+    ``<package>.libs``), the interpreter's directories, and System32; not PATH."""
+    dirs = [p for site in site_dirs for p in sorted(site.glob("*.libs")) if p.is_dir()]
+    base = Path(getattr(sys, "base_prefix", sys.prefix))
+    system = Path(os.environ.get("SYSTEMROOT", r"C:\Windows")) / "System32"
+    return [*dirs, base, base / "DLLs", system]
+
+
+def _pe_libraries(files: list[Path], inside: tuple[str, ...], libs: Libraries,
+                  weight: dict[Path, int], site_dirs: tuple[Path, ...]) -> None:  # fmt: skip
+    """Windows: the import tables, each DLL looked up where the loader looks."""
+    listings: dict[Path, dict[str, Path]] = {}
+    shared = _dll_dirs(site_dirs)
+
+    def listing(directory: Path) -> dict[str, Path]:
+        if directory not in listings:
+            try:
+                listings[directory] = {p.name.lower(): p for p in directory.iterdir()}
+            except OSError:
+                listings[directory] = {}
+        return listings[directory]
+
+    for module in files:
+        imports = read_imports(module)
+        if imports is None:
+            continue
+        for dll in imports.dlls:
+            if dll.lower().startswith(_API_SET):
+                libs.system.setdefault(dll, "(API set of Windows)")
+                libs.users[dll] = libs.users.get(dll, 0) + weight.get(module, 1)
+                continue
+            found = next(
+                (listing(d)[dll.lower()] for d in (module.parent, *shared)
+                 if dll.lower() in listing(d)),
+                None,
+            )  # fmt: skip
+            if found is None:
+                libs.unresolved.setdefault(dll, str(module))
+                continue
+            _classify(dll, str(found), module, inside, libs, weight.get(module, 1))
+
+
+def _needs_key(module: Path) -> Any:
+    """What groups modules with the same needs (one listing per group)."""
+    if sys.platform == "darwin":
+        return read_macho(module) or module
+    if sys.platform == "win32":
+        return read_imports(module) or module
+    return read_needs(module)
 
 
 @check(
@@ -174,13 +271,16 @@ def _classify(name: str, target: str, module: Path, inside: tuple[str, ...],
 def system_libs_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
     """The C library's version against the ``manylinux``/``musllinux`` tags of the
     installed wheels (their ``WHEEL`` files' ``Tag`` lines), and the shared libraries
-    the installed extension modules load from the system (``ldd`` on Linux,
-    ``otool -L`` on macOS): what every venv on this machine shares and none carries.
-    Fails when a wheel needs a newer C library than the system has, a wheel is built
-    for the other C library (musl on glibc, or the reverse), or a library is missing.
-    Looks at the project's ``.venv``, else the running environment."""
-    if not sys.platform.startswith(("linux", "darwin")):
-        raise CheckSkipped(f"only Linux and macOS are inspected, not {sys.platform}")
+    the installed extension modules load from the system (``ldd`` on Linux; on macOS
+    ``otool -L``, else the Mach-O load commands; on Windows the PE import tables): what
+    every venv on this machine shares and none carries. On macOS, also the oldest macOS
+    each module runs on (its deployment target) and its architectures. Fails when a
+    wheel needs a newer C library (or macOS) than the system has, a wheel is built for
+    the other C library (musl on glibc, or the reverse), a module is built for another
+    architecture, or a library is missing. Looks at the project's ``.venv``, else the
+    running environment."""
+    if not sys.platform.startswith(("linux", "darwin", "win32")):
+        raise CheckSkipped(f"only Linux, macOS and Windows are inspected, not {sys.platform}")
     env = project_environment(ctx.project)
     libc_name, libc_version = libc()
     if sys.platform == "darwin":
@@ -192,6 +292,9 @@ def system_libs_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
         "environment": f"{env.prefix} ({env.label})",
         "libc": f"{libc_name} {libc_version}".strip() or "(unknown)",
     }
+    if sys.platform == "win32":
+        # Windows wheels are tagged by architecture only; each brings its C runtime.
+        facts["libc"] = "none to compare: Windows wheels (win_amd64, ...) name no C library"
     fails: list[str] = []
 
     floors: list[tuple[tuple[int, int], str, str]] = []  # (version, family, package)
@@ -240,19 +343,30 @@ def system_libs_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
     # One ldd run per distinct set of needs: the rest are the same answer.
     groups: dict[Any, list[Path]] = {}
     for module in modules:
-        groups.setdefault(read_needs(module) if sys.platform != "darwin" else module, []).append(
-            module
-        )
+        groups.setdefault(_needs_key(module), []).append(module)
     representatives = [group[0] for group in groups.values()]
     weight = {group[0]: len(group) for group in groups.values()}
     inside = tuple(str(p) for p in {env.prefix, env.prefix.resolve(), *env.site_dirs})
     checked = True
     try:
-        if modules:
-            (_otool if sys.platform == "darwin" else _ldd)(representatives, inside, libs, weight)
+        if modules and sys.platform == "win32":
+            _pe_libraries(representatives, inside, libs, weight, tuple(env.site_dirs))
+            facts["read by"] = "PE import tables"
+        elif modules and sys.platform == "darwin":
+            _macos_targets(modules, libs)
+            if shutil.which("otool"):
+                _otool(representatives, inside, libs, weight)
+                facts["read by"] = "otool -L"
+            else:
+                _macho_libraries(representatives, inside, libs, weight)
+                facts["read by"] = "Mach-O load commands (otool is not installed)"
+        elif modules:
+            _ldd(representatives, inside, libs, weight)
+            facts["read by"] = "ldd"
     except ToolMissing as err:
         checked = False
         facts["system libraries"] = f"not checked: {err}"
+    fails += macos_problems(libs, here if sys.platform == "darwin" else (), facts)
     if checked and modules:
         by_use = sorted(libs.system, key=lambda n: (-libs.users.get(n, 0), n))
         facts["system libraries"] = f"{len(by_use)}: {shorten(by_use, 6)}" if by_use else "none"
@@ -262,6 +376,13 @@ def system_libs_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
             facts["missing libraries"] = shorten(missing, 4)
             fails.append(f"{plural(len(missing), 'library', 'libraries')} not found: "
                          f"{shorten(missing, 2)}")  # fmt: skip
+        if libs.unresolved:
+            found_by = [f"{n} (for {Path(m).name})" for n, m in sorted(libs.unresolved.items())]
+            facts["DLLs found at import time"] = (
+                f"{shorten(found_by, 4)}: not beside the module, in the interpreter or in "
+                "System32; a package adds their directory when it is imported, which only "
+                "importing it shows"
+            )
     details = "\n".join(
         f"{name} => {path} (needed by {plural(libs.users.get(name, 0), 'module')})"
         for name, path in sorted(libs.system.items())
@@ -458,3 +579,30 @@ def gpu_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
     if warns:
         return Outcome(Status.WARN, f"{summary}; but {'; '.join(warns)}", facts)
     return Outcome(Status.PASS, summary, facts)
+
+
+def macos_problems(libs: Libraries, here: tuple[int, ...], facts: dict[str, str]) -> list[str]:
+    """The deployment targets and architectures of macOS modules, against this Mac."""
+    if not libs.macos:
+        return []
+    import platform
+
+    arch = platform.machine()
+    fails: list[str] = []
+    targets = [(v, m) for m, (v, _a) in libs.macos.items() if v is not None]
+    if targets:
+        newest, module = max(targets)
+        facts["newest macOS a module needs"] = (
+            f"macOS {newest[0]}.{newest[1]} ({Path(module).name})"
+        )
+        too_new = sorted(Path(m).name for v, m in targets if here and v > tuple(here[:2]))
+        if too_new:
+            fails.append(f"{shorten(too_new, 3)} need macOS {newest[0]}.{newest[1]}, "
+                         f"newer than this Mac's {'.'.join(map(str, here))}")  # fmt: skip
+    archs = sorted({a for _v, archs in libs.macos.values() for a in archs})
+    facts["module architectures"] = ", ".join(archs) or "(none read)"
+    other = sorted(Path(m).name for m, (_v, a) in libs.macos.items() if a and arch not in a)
+    if other:
+        fails.append(f"{shorten(other, 3)} {'is' if len(other) == 1 else 'are'} not built "
+                     f"for this Mac's {arch}")  # fmt: skip
+    return fails

@@ -251,9 +251,22 @@ def read_pyvenv_cfg(venv: Path) -> dict[str, str]:
     return values
 
 
+def windows_layout(venv: Path) -> bool:
+    """Whether ``venv`` has Windows' layout (``Scripts\\``, ``Lib\\site-packages``):
+    made on Windows, here or on another machine it was copied from."""
+    if os.name == "nt":
+        return True
+    return not (venv / "bin").is_dir() and (venv / "Scripts").is_dir()
+
+
 def scripts_dir(venv: Path) -> Path:
     """``bin`` (POSIX) or ``Scripts`` (Windows) of a venv."""
-    return venv / ("Scripts" if os.name == "nt" else "bin")
+    return venv / ("Scripts" if windows_layout(venv) else "bin")
+
+
+def venv_program(venv: Path, name: str) -> Path:
+    """A program of a venv: ``bin/NAME``, or ``Scripts\\NAME.exe`` on Windows."""
+    return scripts_dir(venv) / (f"{name}.exe" if windows_layout(venv) else name)
 
 
 _HEADER = re.compile(r"^\s*\[\[?\s*([A-Za-z0-9_.\"' -]+?)\s*\]\]?\s*(#.*)?$")

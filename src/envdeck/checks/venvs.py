@@ -12,10 +12,11 @@ import tempfile
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PureWindowsPath
 from typing import Any
 
 from .base import CheckContext, CheckSkipped, Outcome, Status, check
+from .pe import read_launcher
 from .tools import (
     in_venv,
     plural,
@@ -25,6 +26,8 @@ from .tools import (
     scripts_dir,
     shorten,
     tool_path,
+    venv_program,
+    windows_layout,
 )
 
 
@@ -135,7 +138,23 @@ class Shebang:
     target: str = ""
 
 
+def _launcher_shebang(script: Path) -> Shebang:
+    """What a Windows ``.exe`` launcher starts, in the terms of a shebang."""
+    target = read_launcher(script)
+    if target is None:
+        return Shebang("none")
+    if _is_absolute(target):
+        return Shebang("absolute", target)
+    return Shebang("relative", target)  # uv's relocatable launchers: python.exe beside it
+
+
+def _is_absolute(path: str) -> bool:
+    return os.path.isabs(path) or PureWindowsPath(path).is_absolute()
+
+
 def read_shebang(script: Path) -> Shebang:
+    if script.suffix.lower() == ".exe":
+        return _launcher_shebang(script)
     try:
         with script.open("rb") as handle:
             head = handle.read(1024)
@@ -160,8 +179,20 @@ def read_shebang(script: Path) -> Shebang:
     return Shebang("absolute", program) if os.path.isabs(program) else Shebang("none")
 
 
+_ACTIVATE_BAT = re.compile(r"""^\s*set\s+"?VIRTUAL_ENV=([^"\r\n]+)"?\s*$""", re.M | re.I)
+
+
 def read_activate_venv(venv: Path) -> str | None:
-    """The VIRTUAL_ENV path baked into ``bin/activate``, if it is a literal."""
+    """The VIRTUAL_ENV path baked into ``bin/activate`` (``Scripts\\activate.bat`` in a
+    Windows venv), if it is a literal."""
+    if windows_layout(venv):
+        try:
+            text = (scripts_dir(venv) / "activate.bat").read_text("utf8", errors="replace")
+        except OSError:
+            text = ""
+        match = _ACTIVATE_BAT.search(text)
+        if match:
+            return match.group(1).strip()
     try:
         text = (scripts_dir(venv) / "activate").read_text("utf8", errors="replace")
     except OSError:
@@ -180,8 +211,8 @@ def _inside(path: str, venv: Path) -> bool:
 
 
 def _made_at(target: str) -> str:
-    """The venv a ``.../bin/python`` target belongs to."""
-    path = Path(target)
+    """The venv a ``.../bin/python`` (or ``...\\Scripts\\python.exe``) target belongs to."""
+    path = PureWindowsPath(target) if "\\" in target else Path(target)
     return str(path.parent.parent) if path.parent.name in ("bin", "Scripts") else str(path)
 
 
@@ -223,13 +254,18 @@ def venv_paths_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
         facts["pyvenv.cfg home"] = "(none)"
 
     bin_dir = scripts_dir(venv)
-    python = bin_dir / ("python.exe" if os.name == "nt" else "python")
+    python = venv_program(venv, "python")
+    if windows_layout(venv):
+        # python.exe is a copy of a launcher that finds the base Python through `home`.
+        facts["layout"] = "Windows: Scripts\\ with .exe launchers, python.exe a copy"
+    else:
+        facts["layout"] = "POSIX: bin/ with scripts, python a link"
     if python.is_symlink():
         link = os.readlink(python)
         ok = python.exists()
         facts["python link"] = f"{link} ({'resolves' if ok else 'broken'})"
         if not ok:
-            broken.append(f"bin/python links to {link}, which is gone")
+            broken.append(f"{bin_dir.name}/{python.name} links to {link}, which is gone")
 
     shebangs: dict[str, list[str]] = {}
     kinds: dict[str, int] = {}
@@ -358,7 +394,7 @@ def _bundled_pip() -> Path | None:
 
 
 def _install(tool: str, venv: Path, wheels: list[Path]) -> None:
-    python = scripts_dir(venv) / "python"
+    python = venv_program(venv, "python")
     if tool == "venv":
         pip = _bundled_pip()
         assert pip is not None  # _make_with_venv skipped otherwise
@@ -496,7 +532,7 @@ def _relocate(scratch: Path, tool: str) -> Outcome:
 
     bin_name = scripts_dir(made).name
     facts: dict[str, str] = {"tool": how}
-    shebang = read_shebang(scripts_dir(made) / DEMO)
+    shebang = read_shebang(venv_program(made, DEMO))
     facts["shebang"] = (
         "relative: finds python next to the script"
         if shebang.kind == "relative"
@@ -504,7 +540,7 @@ def _relocate(scratch: Path, tool: str) -> Outcome:
     )
     # One start answers several questions: the demo prints its sys.prefix, then
     # whether that interpreter finds each module named on its command line.
-    before = run([str(scripts_dir(made) / DEMO), OWN])
+    before = run([str(venv_program(made, DEMO)), OWN])
     prefix, finds = _demo_output(before.stdout)
     facts["script before the move"] = (
         f"runs (exit 0), prints {show(prefix)}" if before.ok else outcome(before)
@@ -521,7 +557,7 @@ def _relocate(scratch: Path, tool: str) -> Outcome:
         _install(tool, copied, [_wheel(scratch, EXTRA, {f"{EXTRA}.py": ""})])
     except (RuntimeError, OSError) as err:
         return Outcome(Status.ERROR, f"could not install into the copy: {err}", facts)
-    copy_ran, _ = start(scripts_dir(copied) / DEMO, EXTRA)
+    copy_ran, _ = start(venv_program(copied, DEMO), EXTRA)
     if copy_ran is not None and copy_ran.ok:
         prefix, finds = _demo_output(copy_ran.stdout)
         whose = "the original's" if _same_dir(prefix, made) else "its own"
@@ -534,7 +570,7 @@ def _relocate(scratch: Path, tool: str) -> Outcome:
         facts["script of a copy"] = "cannot start" if copy_ran is None else outcome(copy_ran)
 
     os.rename(made_dir, moved_dir)
-    after, error = start(scripts_dir(moved) / DEMO)
+    after, error = start(venv_program(moved, DEMO))
     script_broke = after is None or not after.ok
     if after is None:
         facts["script after the move"] = (
@@ -548,9 +584,9 @@ def _relocate(scratch: Path, tool: str) -> Outcome:
     bash = shutil.which("bash")
     if script_broke and bash is not None and os.name != "nt":
         # What a person typing the command sees: the shell's words, not execve()'s.
-        typed = run([bash, "-c", '"$1"', "bash", str(scripts_dir(moved) / DEMO)])
+        typed = run([bash, "-c", '"$1"', "bash", str(venv_program(moved, DEMO))])
         facts["script after the move, typed in bash"] = show(_first_line(typed.stderr))
-    module = run([str(scripts_dir(moved) / "python"), "-m", DEMO, OWN, "pip"])
+    module = run([str(venv_program(moved, "python")), "-m", DEMO, OWN, "pip"])
     prefix, finds = _demo_output(module.stdout)
     if module.ok:
         facts["python after the move"] = f"starts; sys.prefix follows the move to {show(prefix)}"
