@@ -321,7 +321,8 @@ MAX_EPOCH = 253_402_300_799
 def source_date_epoch() -> int | None:
     """``SOURCE_DATE_EPOCH`` as seconds, None when unset or unusable (see check_environment)."""
     raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if not raw.isdigit() or len(raw) > len(str(MAX_EPOCH)) or int(raw) > MAX_EPOCH:
+    # ASCII digits only: "²" is a digit to str.isdigit() but not to int().
+    if not re.fullmatch(r"[0-9]{1,12}", raw) or int(raw) > MAX_EPOCH:
         return None
     return int(raw)
 
