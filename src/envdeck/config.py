@@ -165,17 +165,16 @@ OPTIONS: list[Option] = [
         "envdeck_jinja_timeout",
         10.0,
         seconds,
-        "Seconds a page's template may run; a template that runs longer is stopped "
-        "with an ``[envdeck.jinja]`` warning and the page is used as written.",
+        "Seconds a page's template may run (at most 3600); then it is stopped with an "
+        "``[envdeck.jinja]`` warning and the page is used as written.",
         types=(int, float, str),
     ),
     Option(
         "envdeck_jinja_max_output",
         10_000_000,
         count(1_000, 1_000_000_000),
-        "Characters a page's template may produce, and the largest value it may make "
-        "(a string, a list, a number's digits); beyond it the template is stopped with "
-        "an ``[envdeck.jinja]`` warning and the page is used as written.",
+        "Characters a page's template may produce, and the size of any value it makes; "
+        "past it the template is stopped as for the timeout.",
         types=(int, float, str),
     ),
     Option(
