@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from sphinx.errors import ConfigError
 
 from .checks.base import MAX_TIMEOUT, parse_seconds
+from .jinja_limits import DEFAULT_MAX_OUTPUT, DEFAULT_SECONDS
 from .warnings_ import EnvdeckWarning, warn
 
 if TYPE_CHECKING:
@@ -163,7 +164,7 @@ OPTIONS: list[Option] = [
     ),
     Option(
         "envdeck_jinja_timeout",
-        10.0,
+        DEFAULT_SECONDS,
         seconds,
         "Seconds a page's template may run (at most 3600); then it is stopped with an "
         "``[envdeck.jinja]`` warning and the page is used as written.",
@@ -171,7 +172,7 @@ OPTIONS: list[Option] = [
     ),
     Option(
         "envdeck_jinja_max_output",
-        10_000_000,
+        DEFAULT_MAX_OUTPUT,
         count(1_000, 1_000_000_000),
         "Characters a page's template may produce, and the size of any value it makes; "
         "past it the template is stopped as for the timeout.",

@@ -35,7 +35,13 @@ import jinja2
 from jinja2 import meta
 from jinja2.sandbox import SandboxedEnvironment
 
-from .jinja_limits import BoundedEnvironment, JinjaLimitError, Limits, render_bounded
+from .jinja_limits import (
+    DEFAULT_MAX_OUTPUT,
+    BoundedEnvironment,
+    JinjaLimitError,
+    Limits,
+    render_bounded,
+)
 from .warnings_ import EnvdeckWarning, warn
 
 if TYPE_CHECKING:
@@ -61,7 +67,7 @@ CHOICES = ("template", "literal")
 _LEFT_STRIP = ("{%-", "{{-", "{##-")
 
 
-def make_environment(max_output: int = 10_000_000) -> SandboxedEnvironment:
+def make_environment(max_output: int = DEFAULT_MAX_OUTPUT) -> SandboxedEnvironment:
     return BoundedEnvironment(
         max_output,
         undefined=jinja2.StrictUndefined,
