@@ -117,11 +117,25 @@ def test_the_limits_are_config_values(build):
 
 def test_alarm_is_put_back_after_each_page():
     env = BoundedEnvironment(1000)
-    before = signal.getsignal(signal.SIGALRM)
     template = env.from_string("{{ 'x' * 3 }}")
+    before = signal.getsignal(signal.SIGALRM)
     assert render_bounded(template, {}, Limits(5, 1000), "<t>", lambda _: None) == "xxx"
     assert signal.getsignal(signal.SIGALRM) is before
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+    # An alarm set before (a test runner's timeout, say) is put back with its time left.
+    def theirs(signum, frame):
+        raise AssertionError("not yet")
+
+    signal.signal(signal.SIGALRM, theirs)
+    signal.setitimer(signal.ITIMER_REAL, 100)
+    try:
+        render_bounded(template, {}, Limits(5, 1000), "<t>", lambda _: None)
+        assert signal.getsignal(signal.SIGALRM) is theirs
+        assert 95 < signal.getitimer(signal.ITIMER_REAL)[0] <= 100
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, before)
 
 
 def test_outside_the_main_thread_the_time_limit_still_holds():
@@ -170,8 +184,7 @@ def test_outside_the_main_thread_the_time_limit_still_holds():
         "{{ lipsum(10**6) }}",
         "{{ {'a': 1}|tojson(indent=10**9) }}",
         "{{ ('a ' * 10**5)|wordwrap(1, wrapstring='x' * 1000) }}",
-        "{% set x = [] %}{% for i in range(99999) %}{{ x.extend(range(99999)) or '' }}"
-        "{% endfor %}",
+        "{% set x = [] %}{% for i in range(99999) %}{{ x.extend(range(99999)) or '' }}{% endfor %}",
     ],
 )
 def test_amplifiers_are_refused_before_they_run(source):

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from sphinx.errors import ConfigError
 
 from .checks.base import MAX_TIMEOUT, find_project, parse_seconds
+from .jinja_limits import DEFAULT_MAX_OUTPUT, DEFAULT_SECONDS
 from .warnings_ import EnvdeckWarning, warn
 
 if TYPE_CHECKING:
@@ -170,19 +171,18 @@ OPTIONS: list[Option] = [
     ),
     Option(
         "envdeck_jinja_timeout",
-        10.0,
+        DEFAULT_SECONDS,
         seconds,
-        "Seconds a page's template may run; a template that runs longer is stopped "
-        "with an ``[envdeck.jinja]`` warning and the page is used as written.",
+        "Seconds a page's template may run (at most 3600); then it is stopped with an "
+        "``[envdeck.jinja]`` warning and the page is used as written.",
         types=(int, float, str),
     ),
     Option(
         "envdeck_jinja_max_output",
-        10_000_000,
+        DEFAULT_MAX_OUTPUT,
         count(1_000, 1_000_000_000),
-        "Characters a page's template may produce, and the largest value it may make "
-        "(a string, a list, a number's digits); beyond it the template is stopped with "
-        "an ``[envdeck.jinja]`` warning and the page is used as written.",
+        "Characters a page's template may produce, and the size of any value it makes; "
+        "past it the template is stopped as for the timeout.",
         types=(int, float, str),
     ),
     Option(
@@ -372,7 +372,8 @@ MAX_EPOCH = 253_402_300_799
 def source_date_epoch() -> int | None:
     """``SOURCE_DATE_EPOCH`` as seconds, None when unset or unusable (see check_environment)."""
     raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if not raw.isdigit() or len(raw) > len(str(MAX_EPOCH)) or int(raw) > MAX_EPOCH:
+    # ASCII digits only: "²" is a digit to str.isdigit() but not to int().
+    if not re.fullmatch(r"[0-9]{1,12}", raw) or int(raw) > MAX_EPOCH:
         return None
     return int(raw)
 

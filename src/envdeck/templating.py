@@ -35,7 +35,13 @@ import jinja2
 from jinja2 import meta
 from jinja2.sandbox import SandboxedEnvironment
 
-from .jinja_limits import BoundedEnvironment, JinjaLimitError, Limits, render_bounded
+from .jinja_limits import (
+    DEFAULT_MAX_OUTPUT,
+    BoundedEnvironment,
+    JinjaLimitError,
+    Limits,
+    render_bounded,
+)
 from .substitutions import jinja_names, myst_keeps, substitution_values, uses_myst_substitutions
 from .warnings_ import EnvdeckWarning, warn
 
@@ -47,7 +53,8 @@ FLAGS = frozenset({"slide", "prose"})
 
 # Private-use characters: they never occur in course text and pass through Jinja as data.
 _MARK_OPEN, _MARK_CLOSE = "\ue000", "\ue001"
-_MARK = re.compile(f"{_MARK_OPEN}(\\d+){_MARK_CLOSE}")
+# At most nine digits: a longer number is a page's own text, not a marker of ours.
+_MARK = re.compile(f"{_MARK_OPEN}(\\d{{1,9}}){_MARK_CLOSE}")
 
 _RAW_END = re.compile(r"\{%-?\s*endraw\s*-?%\}")
 _RAW_START = re.compile(r"\{%-?\s*raw\s*-?%\}")
@@ -61,7 +68,7 @@ CHOICES = ("template", "literal")
 _LEFT_STRIP = ("{%-", "{{-", "{##-")
 
 
-def make_environment(max_output: int = 10_000_000) -> SandboxedEnvironment:
+def make_environment(max_output: int = DEFAULT_MAX_OUTPUT) -> SandboxedEnvironment:
     return BoundedEnvironment(
         max_output,
         undefined=jinja2.StrictUndefined,
@@ -128,12 +135,16 @@ def _mark_data(source: str, start: int, stop: int, out: list[str], line: int) ->
     return stop
 
 
-def restore_lines(rendered: str) -> str:
-    """Put marked lines back at their source line numbers; strip all markers."""
+def restore_lines(rendered: str, source_lines: int | None = None) -> str:
+    """Put marked lines back at their source line numbers; strip all markers.
+
+    A marker past ``source_lines`` is not one of ours (a value printed it): it moves
+    nothing, so that a page cannot ask for a billion blank lines.
+    """
     result: list[str] = []
     for text in rendered.split("\n"):
         match = _MARK.match(text.lstrip(" \t"))
-        if match:
+        if match and (source_lines is None or int(match.group(1)) <= source_lines):
             target = int(match.group(1))
             # Pad for lines the template dropped; never reorder what it repeated.
             while len(result) + 1 < target:
@@ -268,7 +279,7 @@ def render(
             location=locate(line),
         )
         return None
-    return restore_lines(rendered)
+    return restore_lines(rendered, source.count("\n") + 1)
 
 
 def render_document(app: Sphinx, docname: str, source: list[str]) -> None:

@@ -509,7 +509,8 @@ def gpu_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
             if len(parts) >= 4:
                 driver = parts[2]
                 gpus.append(f"{parts[1]} ({int(float(parts[3])) // 1024} GiB)"
-                            if parts[3].replace(".", "").isdigit() else parts[1])  # fmt: skip
+                            if re.fullmatch(r"[0-9]+(\.[0-9]+)?", parts[3])  # not "²"
+                            else parts[1])  # fmt: skip
         header = run([smi])
         match = re.search(r"CUDA Version:\s*([\d.]+)", header.stdout)
         driver_cuda = match.group(1) if match else ""
