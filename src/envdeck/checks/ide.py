@@ -18,7 +18,7 @@ from pathlib import Path, PurePath
 from typing import Any
 
 from .base import CheckContext, Outcome, Status, check
-from .tools import project_venv
+from .tools import project_venv, windows_layout
 
 #: VS Code's keys for the interpreter (``python.pythonPath`` is the old one, still read
 #: by older extensions).
@@ -157,10 +157,13 @@ def sdk_home(name: str) -> tuple[str, str] | None:
 
 
 def _fix(venv: Path) -> str:
-    python = ".venv\\\\Scripts\\\\python.exe" if os.name == "nt" else ".venv/bin/python"
+    if windows_layout(venv):  # as JSON spells it: backslashes doubled
+        python = "\\\\".join(["${workspaceFolder}", venv.name, "Scripts", "python.exe"])
+    else:
+        python = f"${{workspaceFolder}}/{venv.name}/bin/python"
     return (
-        f'set "python.defaultInterpreterPath": "${{workspaceFolder}}/{python}" in '
-        f".vscode/settings.json, or pick {venv.name} in PyCharm's Python Interpreter settings"
+        f'set "python.defaultInterpreterPath": "{python}" in .vscode/settings.json, '
+        f"or pick {venv.name} in PyCharm's Python Interpreter settings"
     )
 
 
