@@ -48,8 +48,8 @@ class Pointer:
     where: str
     #: the value as written
     value: str
-    #: the venv directory it names, None when it cannot be resolved here
-    venv: Path | None
+    #: the venv directory it names (resolved against the folder VS Code opens)
+    venv: Path
 
 
 def _split(value: str) -> list[str]:
@@ -195,7 +195,7 @@ def ide_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
         if isinstance(pointer, str):
             unreadable.append(pointer)
             continue
-        ok = pointer.venv is not None and _same(pointer.venv, venv)
+        ok = _same(pointer.venv, venv)
         vscode.append(f"{pointer.where} = {pointer.value} "
                       f"({'the project venv' if ok else 'another interpreter'})")  # fmt: skip
         if not ok:
