@@ -279,3 +279,16 @@ def test_ide_check_on_a_windows_layout_venv(tmp_path: Path) -> None:
     )
     result = run_check("ide", CheckContext(project=tmp_path))
     assert result.status is Status.PASS, result.summary
+
+
+def test_ide_fix_names_the_windows_interpreter(tmp_path: Path) -> None:
+    home = tmp_path / "Python312"
+    home.mkdir()
+    windows_venv(tmp_path / ".venv", home, {})
+    (tmp_path / ".vscode").mkdir()
+    (tmp_path / ".vscode" / "settings.json").write_text(
+        '{"python.defaultInterpreterPath": "C:\\\\Python312\\\\python.exe"}'
+    )
+    result = run_check("ide", CheckContext(project=tmp_path))
+    assert result.status is Status.WARN
+    assert '"${workspaceFolder}\\\\.venv\\\\Scripts\\\\python.exe"' in result.summary

@@ -121,6 +121,23 @@ def test_course_builds_write_and_link_the_checker(build) -> None:
     assert nested.get_text() == "envdeck-check.pyz"
 
 
+def test_only_a_course_that_links_it_gets_it(build) -> None:
+    built = build({"index.md": "# No checker here\n"})
+    assert not (built.outdir / CHECKER_PATH).exists()
+
+
+def test_a_rebuild_reuses_the_kept_checker_and_still_writes_it(build) -> None:
+    first = build({"index.md": PAGE})
+    kept = list((Path(first.app.doctreedir) / "envdeck").glob("envdeck-check-*.pyz"))
+    assert len(kept) == 1
+    made = kept[0].stat().st_mtime_ns
+    (first.outdir / CHECKER_PATH).unlink()
+    second = build(None)  # nothing changed: no page is read again
+    assert "0 source files that are out of date" in second.status
+    assert zipfile.is_zipfile(second.outdir / CHECKER_PATH)
+    assert kept[0].stat().st_mtime_ns == made
+
+
 def test_singlehtml_links_from_the_top(build) -> None:
     built = build({"index.md": PAGE + "\n```{toctree}\nsub/page\n```\n", "sub/page.md": NESTED},
                   buildername="singlehtml")  # fmt: skip

@@ -8,6 +8,7 @@ installed here, with its licence files. Nothing in it imports Sphinx.
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import tempfile
 import zipapp
@@ -66,6 +67,28 @@ def _copy_distribution(name: str, stage: Path) -> None:
             target = stage.joinpath(*parts)
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, target)
+
+
+def checker_key() -> str:
+    """A hash of what the checker is made of (envdeck's files, the bundled versions):
+    a build reuses a checker it made before while this stays the same."""
+    source = Path(__file__).parent
+    parts: list[str] = [__version__]
+    for part in ENVDECK_PARTS:
+        path = source / part
+        files = sorted(path.rglob("*.py")) if path.is_dir() else [path]
+        for file in files:
+            try:
+                stat = file.stat()
+            except OSError:
+                continue
+            parts.append(f"{file.relative_to(source)}:{stat.st_size}:{stat.st_mtime_ns}")
+    for name in BUNDLED:
+        try:
+            parts.append(f"{name}=={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            parts.append(f"{name} missing")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
 
 
 def build_checker(target: Path) -> Path:

@@ -18,7 +18,7 @@ from pathlib import Path, PurePath
 from typing import Any
 
 from .base import CheckContext, Outcome, Status, check
-from .tools import project_venv
+from .tools import project_venv, windows_layout
 
 #: VS Code's keys for the interpreter (``python.pythonPath`` is the old one, still read
 #: by older extensions).
@@ -48,8 +48,8 @@ class Pointer:
     where: str
     #: the value as written
     value: str
-    #: the venv directory it names, None when it cannot be resolved here
-    venv: Path | None
+    #: the venv directory it names (resolved against the folder VS Code opens)
+    venv: Path
 
 
 def _split(value: str) -> list[str]:
@@ -157,10 +157,13 @@ def sdk_home(name: str) -> tuple[str, str] | None:
 
 
 def _fix(venv: Path) -> str:
-    python = ".venv\\\\Scripts\\\\python.exe" if os.name == "nt" else ".venv/bin/python"
+    if windows_layout(venv):  # as JSON spells it: backslashes doubled
+        python = "\\\\".join(["${workspaceFolder}", venv.name, "Scripts", "python.exe"])
+    else:
+        python = f"${{workspaceFolder}}/{venv.name}/bin/python"
     return (
-        f'set "python.defaultInterpreterPath": "${{workspaceFolder}}/{python}" in '
-        f".vscode/settings.json, or pick {venv.name} in PyCharm's Python Interpreter settings"
+        f'set "python.defaultInterpreterPath": "{python}" in .vscode/settings.json, '
+        f"or pick {venv.name} in PyCharm's Python Interpreter settings"
     )
 
 
@@ -192,7 +195,7 @@ def ide_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
         if isinstance(pointer, str):
             unreadable.append(pointer)
             continue
-        ok = pointer.venv is not None and _same(pointer.venv, venv)
+        ok = _same(pointer.venv, venv)
         vscode.append(f"{pointer.where} = {pointer.value} "
                       f"({'the project venv' if ok else 'another interpreter'})")  # fmt: skip
         if not ok:

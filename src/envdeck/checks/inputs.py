@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from .tools import scripts_dir, site_dirs
+from .tools import project_venv, scripts_dir, site_dirs
 
 Describe = Callable[[Path, Mapping[str, str]], Any]
 
@@ -232,7 +232,8 @@ def ide(project: Path, options: Mapping[str, str]) -> Any:
     files = [project / ".vscode" / "settings.json", project / ".idea" / "misc.xml"]
     files += sorted(project.glob("*.code-workspace"))
     files += [d / "options" / "jdk.table.xml" for d in jetbrains_config_dirs()]
-    return [[str(f), _hash(f)] for f in files] + [_stat(project / ".venv" / "pyvenv.cfg")]
+    venv = project_venv(project)
+    return [[str(f), _hash(f)] for f in files] + [_stat(venv / "pyvenv.cfg"), _stat(venv / "bin")]
 
 
 INPUTS: dict[str, Describe] = {
