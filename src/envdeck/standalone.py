@@ -21,7 +21,7 @@ from . import __version__
 CHECKER_NAME = "envdeck-check.pyz"
 
 #: envdeck's modules the checker needs: the command line and the check library.
-ENVDECK_PARTS = ("__init__.py", "cli.py", "summary.py", "checks")
+ENVDECK_PARTS = ("__init__.py", "cli.py", "summary.py", "terminal.py", "checks")
 
 #: Pure-Python distributions the check library imports.
 BUNDLED = ("packaging",)
