@@ -189,10 +189,11 @@ def _meant_names(source: str, names: frozenset[str]) -> bool:
 def is_template(env: SandboxedEnvironment, source: str, names: frozenset[str]) -> bool | None:
     """True: render it; False: leave it; None: it uses the flag but does not parse."""
     try:
-        ast = env.parse(source)
-    except Exception:  # a syntax error, or nesting too deep for the parser
+        return _uses_names(env.parse(source), names)
+    # A syntax error, nesting too deep for the parser, or what the analysis meets while
+    # it folds constants (`{{ 0|upper.x }}`: no such filter; `{{ [].y and 0 }}`).
+    except Exception:
         return None if _meant_names(source, names) else False
-    return _uses_names(ast, names)
 
 
 def _error_line(exc: BaseException, name: str, template: jinja2.Template | None) -> int | None:
