@@ -463,3 +463,23 @@ def test_a_read_only_project(tmp_path: Path):
     assert not [r for r in results if "crashed" in r["summary"]]
     assert os.access(project, os.W_OK)
     assert sys.executable  # the same interpreter ran every check
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        # Found by test_properties: the analysis of whether a page is a template folds
+        # constants, and raised out of source-read on these.
+        "```\n{{ 0|upper.__class__ }}\n```\n",
+        "```\n{{ ([1, 2].center and 0)|upper }}\n```\n",
+        "{{ ([1, 2].__class__ and 0)|upper }}\n",
+    ],
+)
+def test_a_page_the_analysis_cannot_fold_is_left_as_written(jinja_app, page: str):
+    jinja_app.config.envdeck_templates = "auto"
+    try:
+        source = [page]
+        warnings = logged(jinja_app, lambda: render_document(jinja_app, "hostile", source))
+    finally:
+        jinja_app.config.envdeck_templates = "all"
+    assert warnings == "" and source == [page]
