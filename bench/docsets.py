@@ -41,6 +41,9 @@ from bs4 import BeautifulSoup
 
 REPO = Path(__file__).resolve().parent.parent
 WORK = REPO / "bench" / "_work" / "docsets"
+#: The release sdist alone, never a wheel: the docs are in the sdist.
+PIP_DOWNLOAD = ("-m", "pip", "download", "-q", "--no-deps", "--no-binary", ":all:")
+SPHINX_BUILD = ("-m", "sphinx", "-b", "html", "-j", "2", "-q", "--no-color")
 
 
 @dataclass(frozen=True)
@@ -135,18 +138,23 @@ def prepare(doc_set: DocSet) -> tuple[Path, Path]:
         if done.returncode:
             raise SystemExit(done.stderr)
         done = run(
-            ["uv", "pip", "install", "-q", "--python", str(python), *doc_set.requirements]
-            + [str(REPO)]
+            [
+                "uv",
+                "pip",
+                "install",
+                "-q",
+                "--python",
+                str(python),
+                *doc_set.requirements,
+                str(REPO),
+            ]
         )
         if done.returncode:
             raise SystemExit(f"{doc_set.name}: install failed:\n{done.stderr}")
     unpacked = home / "sdist"
     if not unpacked.exists():
         download = home / "download"
-        done = run(
-            [str(python), "-m", "pip", "download", "-q", "--no-deps", "--no-binary", ":all:"]
-            + [doc_set.sdist, "-d", str(download)]
-        )
+        done = run([str(python), *PIP_DOWNLOAD, doc_set.sdist, "-d", str(download)])
         if done.returncode:
             raise SystemExit(f"{doc_set.name}: download failed:\n{done.stderr}")
         (archive,) = download.glob("*.tar.gz")
@@ -161,10 +169,7 @@ def prepare(doc_set: DocSet) -> tuple[Path, Path]:
 
 def fetch(python: Path, home: Path, sdist: str, inner: str, target: Path) -> None:
     download = home / "fetched"
-    done = run(
-        [str(python), "-m", "pip", "download", "-q", "--no-deps", "--no-binary", ":all:"]
-        + [sdist, "-d", str(download)]
-    )
+    done = run([str(python), *PIP_DOWNLOAD, sdist, "-d", str(download)])
     if done.returncode:
         raise SystemExit(f"{sdist}: download failed:\n{done.stderr}")
     name = sdist.split("==")[0].replace("-", "_")
@@ -196,8 +201,7 @@ def build(python: Path, source: Path, out: Path, *flags: str) -> tuple[int, list
     warnings = out.parent / f"{out.name}-warnings.txt"
     start = time.perf_counter()
     done = run(
-        [str(python), "-m", "sphinx", "-b", "html", "-j", "2", "-q", "--no-color"]
-        + ["-w", str(warnings), *flags, str(source), str(out)],
+        [str(python), *SPHINX_BUILD, "-w", str(warnings), *flags, str(source), str(out)],
         cwd=source,
         # Some doc sets print sets (pip's option help): one hash seed for every build.
         env={**os.environ, "PYTHONHASHSEED": "0"},
