@@ -81,7 +81,9 @@ def test_sidebars_of_the_doc_set_s_theme_do_not_reach_the_deck(build):
     )
     pages = {
         "index.md": "# T\n\n{% if slide %}DECKBRANCH{% endif %}\n",
-        "_templates/page.html": '{%- extends "layout.html" %}{% block body %}{{ body }}{% endblock %}',
+        "_templates/page.html": (
+            '{%- extends "layout.html" %}{% block body %}{{ body }}{% endblock %}'
+        ),
     }
     built = build(pages, conf=conf, confoverrides={"slide": True})
     assert "DECKBRANCH" in built.html().get_text()
