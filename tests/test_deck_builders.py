@@ -70,3 +70,20 @@ def test_other_builders_with_the_flag_say_what_they_build(build, buildername):
         if p.suffix in (".html", ".txt", ".tex")
     )
     assert "DECKBRANCH" in out and "PROSEBRANCH" not in out
+
+
+def test_sidebars_of_the_doc_set_s_theme_do_not_reach_the_deck(build):
+    # As ablog does: its own page.html, and html_sidebars naming templates that only
+    # the doc set's theme (pydata's navbar-logo.html) has.
+    conf = (
+        'extensions = ["envdeck"]\ntemplates_path = ["_templates"]\n'
+        'html_sidebars = {"**": ["navbar-logo.html"]}\n'
+    )
+    pages = {
+        "index.md": "# T\n\n{% if slide %}DECKBRANCH{% endif %}\n",
+        "_templates/page.html": (
+            '{%- extends "layout.html" %}{% block body %}{{ body }}{% endblock %}'
+        ),
+    }
+    built = build(pages, conf=conf, confoverrides={"slide": True})
+    assert "DECKBRANCH" in built.html().get_text()

@@ -22,7 +22,10 @@ if TYPE_CHECKING:
 
 def setup_extension(app: Sphinx) -> dict[str, Any]:
     # A course needs nothing but `extensions = ["envdeck"]`.
-    app.setup_extension("myst_parser")
+    # MyST-NB sets MyST up and parses `.md` itself: myst_parser loaded after it
+    # would register `.md` a second time, an ExtensionError that stops the build.
+    if "myst_nb" not in app.extensions:
+        app.setup_extension("myst_parser")
     app.setup_extension("sphinx_design")
     setup_config(app)
     setup_assets(app)

@@ -333,7 +333,7 @@ class DeckBuilder(RevealjsHTMLBuilder):
             # A page that is no document (viewcode's _modules/…, from any
             # html-collect-pages handler) has no slides: the deck's page.html would
             # show nothing (and needs `revealjs`), so it is a plain page instead.
-            addctx = {"revealjs": self.revealjs_context, "sidebars": [], **addctx}
+            addctx = {"revealjs": self.revealjs_context, **addctx}
             if templatename == "page.html":
                 templatename = PLAIN_PAGE
         super().handle_page(pagename, addctx, templatename, *args, **kwargs)
@@ -342,6 +342,9 @@ class DeckBuilder(RevealjsHTMLBuilder):
         self, pagename: str, templatename: str, ctx: dict[str, Any], event_arg: Any
     ) -> None:
         super().update_page_context(pagename, templatename, ctx, event_arg)
+        # A deck has no sidebars; html_sidebars may name templates only the doc
+        # set's own theme has (a template that replaces page.html renders them).
+        ctx["sidebars"] = []
         # configure_theme() inserted the theme as a plain string, which stops
         # Sphinx from sorting the style sheets by priority: sort them here.
         ctx["css_files"] = sorted(ctx["css_files"], key=lambda css: getattr(css, "priority", 150))

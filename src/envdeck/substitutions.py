@@ -36,7 +36,8 @@ def uses_myst_substitutions(app: Sphinx, path: str) -> bool:
         return False
     suffixes = config.source_suffix
     filetype = suffixes.get(Path(path).suffix) if isinstance(suffixes, dict) else None
-    return filetype == "markdown"
+    # MyST-NB's parser renders MyST Markdown, substitutions included.
+    return filetype in ("markdown", "myst-nb") and Path(path).suffix != ".ipynb"
 
 
 def substitution_values(app: Sphinx, source: str) -> dict[str, Any]:
