@@ -20,8 +20,12 @@ if TYPE_CHECKING:
 
 
 def setup_extension(app: Sphinx) -> dict[str, Any]:
-    # A course needs nothing but `extensions = ["envdeck"]`.
-    app.setup_extension("myst_parser")
+    # A course needs nothing but `extensions = ["envdeck"]`.  MyST-NB (Jupyter Book's
+    # parser) brings MyST-Parser's syntax with it and refuses to share `.md` with it.
+    if "myst_nb" in app.config.extensions:
+        app.setup_extension("myst_nb")
+    else:
+        app.setup_extension("myst_parser")
     app.setup_extension("sphinx_design")
     setup_config(app)
     setup_assets(app)
