@@ -284,7 +284,10 @@ MISSING = ("packages", ":packages: envdeck-surely-not-installed")
 FAILING = envcheck(*MISSING)
 
 
-@pytest.mark.parametrize("flags", [["-W"], ["-D", "envdeck_check_failures=error"]])
+# --keep-going: Sphinx 7 would stop at the first warning, before the cache is saved.
+@pytest.mark.parametrize(
+    "flags", [["-W", "--keep-going"], ["-D", "envdeck_check_failures=error"]], ids=["W", "error"]
+)
 def test_a_cached_failure_fails_a_rebuild_with_nothing_changed(tmp_path, flags):
     (tmp_path / "conf.py").write_text('extensions = ["envdeck"]\n', "utf8")
     (tmp_path / "index.md").write_text(page("Home", "Intro.\n", FAILING), "utf8")

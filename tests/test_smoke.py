@@ -11,3 +11,24 @@ def test_setup_metadata(build):
     # colon fences were switched on by envdeck alone
     assert built.html().select_one("div.admonition.note")
     assert built.warnings == ""
+
+
+UNKNOWN_CHECK = "# T\n\n```{envcheck} no-such-check\n```\n"
+
+
+def test_warnings_name_their_type_on_every_supported_sphinx(build):
+    # Sphinx 7 leaves the type out unless show_warning_types is on; envdeck turns it on.
+    built = build({"index.md": UNKNOWN_CHECK})
+    [line] = built.warning_lines()
+    assert line.endswith("[envdeck.directive]")
+    assert built.app.config.show_warning_types is True
+
+
+def test_the_users_show_warning_types_is_kept(build):
+    built = build(
+        {"index.md": UNKNOWN_CHECK},
+        conf='extensions = ["envdeck"]\nshow_warning_types = False\n',
+    )
+    [line] = built.warning_lines()
+    assert "unknown check 'no-such-check'" in line
+    assert not line.endswith("]")

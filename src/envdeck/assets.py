@@ -10,10 +10,9 @@ build.
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-
-from sphinx.util.fileutil import copy_asset_file
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -33,8 +32,10 @@ def add_css(app: Sphinx, name: str, **attributes: Any) -> None:
 
 def copy_css(app: Sphinx) -> list[Any]:
     static = Path(app.outdir) / "_static"
+    static.mkdir(parents=True, exist_ok=True)
     for name in sorted(getattr(app.builder, _WANTED, ())):
-        copy_asset_file(STATIC_DIR / name, static / name, force=True)
+        # Always ours: a copy left by an older envdeck is replaced.
+        shutil.copyfile(STATIC_DIR / name, static / name)
     return []  # no pages of its own
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import sphinx
 from sphinx.errors import ConfigError
 
 from .checks.base import MAX_TIMEOUT, find_project, parse_seconds
@@ -328,8 +329,20 @@ def _where_set(app: Sphinx, config: Config, name: str) -> str | None:
     return None
 
 
+def user_set(config: Config, name: str) -> bool:
+    """Whether the user set ``name`` in conf.py or with ``-D`` (their value wins)."""
+    # Private, but present and unchanged from Sphinx 7.3 to 9.x (covered by a test).
+    raw = getattr(config, "_raw_config", {})
+    overrides = getattr(config, "_overrides", {})
+    return name in raw or name in overrides
+
+
 def validate_config(app: Sphinx, config: Config) -> None:
     """Convert every envdeck value in place; warn and fall back on a bad one."""
+    if not user_set(config, "show_warning_types"):
+        # Warnings end in their type (`[envdeck.check]`), as Sphinx 8 prints them by
+        # default; Sphinx 7 prints them only when asked.
+        config.show_warning_types = True
     for option in OPTIONS:
         value = config[option.name]
         try:
@@ -392,6 +405,8 @@ def check_environment(app: Sphinx, config: Config) -> None:
 
 
 def setup_config(app: Sphinx) -> None:
+    # Sphinx 7.3 has no `description` (7.4 added it); the docs' table reads OPTIONS.
+    described = sphinx.version_info >= (7, 4)
     for option in OPTIONS:
         plain = isinstance(option.default, (str, bool))
         app.add_config_value(
@@ -399,7 +414,7 @@ def setup_config(app: Sphinx) -> None:
             option.default if plain else LateDefault(option.default),
             option.rebuild,  # type: ignore[arg-type]
             types=frozenset(option.types),
-            description=option.description,
+            **({"description": option.description} if described else {}),
         )
     # Early, so every later handler sees converted values.
     app.connect("config-inited", validate_config, priority=100)

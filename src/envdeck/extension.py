@@ -21,10 +21,12 @@ if TYPE_CHECKING:
 
 
 def setup_extension(app: Sphinx) -> dict[str, Any]:
-    # A course needs nothing but `extensions = ["envdeck"]`.
-    # MyST-NB sets MyST up and parses `.md` itself: myst_parser loaded after it
-    # would register `.md` a second time, an ExtensionError that stops the build.
-    if "myst_nb" not in app.extensions:
+    # A course needs nothing but `extensions = ["envdeck"]`.  MyST-NB (Jupyter Book's
+    # parser) brings MyST-Parser's syntax with it and refuses to share `.md` with it
+    # (a second registration is an ExtensionError), whichever of the two loads first.
+    if "myst_nb" in app.extensions or "myst_nb" in app.config.extensions:
+        app.setup_extension("myst_nb")
+    else:
         app.setup_extension("myst_parser")
     app.setup_extension("sphinx_design")
     setup_config(app)

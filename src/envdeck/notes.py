@@ -56,7 +56,8 @@ class NotesDirective(SphinxDirective):
             )
         node = speaker_notes("\n".join(self.content), classes=[NOTES_CLASS])
         self.set_source_info(node)
-        node.extend(self.parse_content_to_nodes())
+        # state.nested_parse, not parse_content_to_nodes(): Sphinx 7.3 lacks that.
+        self.state.nested_parse(self.content, self.content_offset, node)
         return [node]
 
 

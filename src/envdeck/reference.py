@@ -84,7 +84,8 @@ class ReferenceDirective(SphinxDirective):
 
     def describe(self, text: str) -> nodes.paragraph:
         # ``x`` is a literal in rST and a code span in MyST alike.
-        inline, messages = self.parse_inline(text, lineno=self.lineno)
+        # state.inline_text, not parse_inline(): Sphinx 7.3 lacks that.
+        inline, messages = self.state.inline_text(text, self.lineno)
         para = nodes.paragraph("", "", *inline)
         para += messages
         return para

@@ -49,6 +49,7 @@ from sphinx_revealjs.utils import get_internal_static_path
 from sphinx_revealjs.writers import RevealjsSlideTranslator, not_write, skip_node
 
 from .assets import STATIC_DIR
+from .config import user_set
 from .warnings_ import LOGGER, EnvdeckWarning, warn
 
 if TYPE_CHECKING:
@@ -94,14 +95,6 @@ def is_deck(builder: Any) -> bool:
     """Whether ``builder`` (a builder or its class) writes a reveal.js deck."""
     cls = builder if isinstance(builder, type) else type(builder)
     return issubclass(cls, RevealjsHTMLBuilder)
-
-
-def user_set(config: Config, name: str) -> bool:
-    """Whether the user set ``name`` in conf.py or with ``-D`` (their value wins)."""
-    # Private, but present and unchanged from Sphinx 7.3 to 9.x (covered by a test).
-    raw = getattr(config, "_raw_config", {})
-    overrides = getattr(config, "_overrides", {})
-    return name in raw or name in overrides
 
 
 def deck_script_conf(config: Config) -> dict[str, Any]:
