@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import re
 import shutil
@@ -10,10 +11,12 @@ import signal
 import site
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
+from typing import Any
 
 from .base import CheckTimeout, ToolMissing, remaining_time
 
@@ -150,12 +153,50 @@ def normalize(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
+class _ParsedOnce(metadata.PathDistribution):
+    """A distribution whose METADATA is parsed once: ``importlib.metadata`` parses it
+    again on every access to ``.metadata``, ``.version`` or ``.name``, and several
+    checks read every installed distribution's."""
+
+    @functools.cached_property
+    def metadata(self) -> Any:  # type: ignore[override]
+        return super().metadata
+
+
+_DISTRIBUTIONS: dict[tuple[Any, ...], list[metadata.Distribution]] = {}
+_DISTRIBUTIONS_LOCK = threading.Lock()
+
+
 def distributions(paths: Sequence[Path] | None = None) -> Iterator[metadata.Distribution]:
     """The distributions installed in ``paths`` (default: this environment's site dirs),
-    each once (the first found wins, as for imports)."""
-    seen: set[str] = set()
+    each once (the first found wins, as for imports).
+
+    Read once per process for as long as the directories are unchanged (an install
+    or removal changes a site directory's listing and time): the checks that run
+    together (``envdeck check``, a build) share one reading.
+    """
     search = [str(p) for p in (site_dirs() if paths is None else paths)]
-    for dist in metadata.distributions(path=search):
+    stamps: list[Any] = []
+    for directory in search:
+        # The names too: a directory's time has the clock's granularity.
+        try:
+            names = sorted(os.listdir(directory))
+            stamps.append((directory, os.stat(directory).st_mtime_ns, tuple(names)))
+        except OSError:
+            stamps.append((directory, None))
+    key = tuple(stamps)
+    with _DISTRIBUTIONS_LOCK:
+        found = _DISTRIBUTIONS.get(key)
+        if found is None:
+            found = _DISTRIBUTIONS[key] = list(_read_distributions(search))
+    yield from found
+
+
+def _read_distributions(search: list[str]) -> Iterator[metadata.Distribution]:
+    seen: set[str] = set()
+    for found in metadata.distributions(path=search):
+        path = getattr(found, "_path", None)
+        dist = _ParsedOnce(path) if isinstance(found, metadata.PathDistribution) and path else found
         name = dist.metadata["Name"] if dist.metadata else None
         if not name:
             continue

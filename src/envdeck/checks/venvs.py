@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -15,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from . import usercache
 from .base import CheckContext, CheckSkipped, Outcome, Status, check
 from .tools import (
     in_venv,
@@ -418,13 +421,22 @@ def _first_line(text: str) -> str:
     key_facts=("script before the move", "script after the move", "python -m after the move"),
 )
 def venv_relocation_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
-    """Makes a throwaway venv in a temporary directory (with uv, or the venv module:
-    option ``tool``), installs a one-script package into it, runs the console script,
-    moves the venv, and runs it again: reports what breaks and how, and what still
-    works. The temporary directory is always removed. Skips when the tool is missing."""
+    """Makes a throwaway venv (with uv, or the venv module: option ``tool``), installs
+    a one-script package into it, runs the console script, moves the venv, and runs it
+    again: reports what breaks and how, and what still works. The venv is made once
+    for each interpreter and tool version and kept in envdeck's cache directory
+    (``ENVDECK_CACHE_DIR``), where each run moves it and moves it back; where that
+    directory cannot be written, in a temporary directory that is always removed.
+    Skips when the tool is missing."""
     tool = options["tool"]
     if tool == "auto":
         tool = "uv" if shutil.which("uv") else "venv"
+    key = usercache.key_of("venv-relocation", tool, _tool_key(tool), _interpreter_key())
+    home = usercache.entry("venv-relocation", key)
+    if home is not None:
+        with usercache.locked(home) as held:
+            if held:
+                return _relocate_cached(home, tool)
     scratch = Path(tempfile.mkdtemp(prefix="envdeck-relocation-"))
     try:
         return _relocate(scratch, tool)
@@ -432,15 +444,75 @@ def venv_relocation_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outc
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def _relocate(scratch: Path, tool: str) -> Outcome:
-    made_dir, moved_dir = scratch / "made-here", scratch / "moved-here"
-    made, moved = made_dir / ".venv", moved_dir / ".venv"
+def _make(made_dir: Path, wheel_dir: Path, tool: str) -> str:
+    """Make the throwaway venv at ``made_dir/.venv``; returns how (the tool's version)."""
     made_dir.mkdir()
-    wheel = _demo_wheel(scratch)
+    wheel = _demo_wheel(wheel_dir)
+    made = made_dir / ".venv"
+    return _make_with_uv(made, wheel) if tool == "uv" else _make_with_venv(made, wheel)
+
+
+def _relocate(scratch: Path, tool: str) -> Outcome:
     try:
-        how = _make_with_uv(made, wheel) if tool == "uv" else _make_with_venv(made, wheel)
+        how = _make(scratch / "made-here", scratch, tool)
     except (RuntimeError, OSError) as err:
         return Outcome(Status.ERROR, f"could not make the throwaway venv: {err}")
+    return _move_and_run(scratch, how)
+
+
+def _tool_key(tool: str) -> list[str]:
+    """What the throwaway venv depends on besides the interpreter: the tool's version."""
+    if tool == "uv":
+        uv = tool_path("uv")
+        # Its version, not its file: a shim (pyenv, asdf) stays put while uv changes.
+        return [uv, run([uv, "--version"]).stdout.strip()]
+    pip = _bundled_pip()
+    return ["venv", pip.name if pip else ""]
+
+
+def _interpreter_key() -> list[Any]:
+    real = os.path.realpath(sys.executable)
+    try:
+        st = os.stat(real)
+        stamp: list[Any] = [st.st_size, st.st_mtime_ns]
+    except OSError:
+        stamp = []
+    return [sys.executable, real, sys.version, *stamp]
+
+
+def _relocate_cached(home: Path, tool: str) -> Outcome:
+    """The experiment on a venv kept in the user's cache: made once, moved every run.
+
+    Making it (a venv, an install) is nine tenths of the check's cost and gives the
+    same venv every time for the same interpreter and tool; the move and the runs
+    before and after it, which are the experiment, happen on every run.
+    """
+    made_dir, moved_dir = home / "made-here", home / "moved-here"
+    ready = home / "made.json"
+    if moved_dir.exists() and not made_dir.exists():
+        os.rename(moved_dir, made_dir)  # a run that was stopped half-way
+    how = None
+    with contextlib.suppress(OSError, ValueError):
+        how = json.loads(ready.read_text("utf8"))["how"]
+    if not isinstance(how, str) or not made_dir.is_dir() or moved_dir.exists():
+        shutil.rmtree(home, ignore_errors=True)
+        home.mkdir(parents=True)
+        try:
+            how = _make(made_dir, home, tool)
+        except (RuntimeError, OSError) as err:
+            shutil.rmtree(home, ignore_errors=True)
+            return Outcome(Status.ERROR, f"could not make the throwaway venv: {err}")
+        ready.write_text(json.dumps({"how": how}), "utf8")
+    try:
+        return _move_and_run(home, how)
+    finally:
+        if moved_dir.exists() and not made_dir.exists():
+            os.rename(moved_dir, made_dir)
+
+
+def _move_and_run(scratch: Path, how: str) -> Outcome:
+    made_dir, moved_dir = scratch / "made-here", scratch / "moved-here"
+    made, moved = made_dir / ".venv", moved_dir / ".venv"
 
     def show(text: str) -> str:
         # The temporary directory differs per run; pages must not.
