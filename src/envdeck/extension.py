@@ -20,12 +20,12 @@ if TYPE_CHECKING:
 
 
 def setup_extension(app: Sphinx) -> dict[str, Any]:
-    # A course needs nothing but `extensions = ["envdeck"]`.
-    app.setup_extension("myst_parser")
+    # A course needs nothing but `extensions = ["envdeck"]`; MyST-Parser is loaded
+    # where there are Markdown pages.
+    setup_myst(app)
     app.setup_extension("sphinx_design")
     setup_config(app)
     setup_assets(app)
-    setup_myst(app)
     setup_templating(app)
     setup_slides(app)
     setup_notes(app)

@@ -1,8 +1,14 @@
-"""The MyST syntax a course page relies on, switched on without overriding the user's."""
+"""MyST: loaded for a project with Markdown pages, with the syntax course pages rely on
+switched on without overriding the user's.
+
+A project of reStructuredText pages only does without it: MyST-Parser is the largest
+import of a build (more than envdeck and sphinx-design together).
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import os
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -24,5 +30,39 @@ def enable_myst_syntax(app: Sphinx, config: Config) -> None:
         config.myst_enable_extensions = [*current, *missing]
 
 
+#: What a ``source_suffix`` value names when it asks for MyST.
+MARKDOWN = ("markdown", "myst", ".md")
+
+
+def has_markdown(app: Sphinx) -> bool:
+    """Whether the project has Markdown pages: its ``source_suffix`` names Markdown,
+    or its source directory holds a ``.md`` file (hidden directories and the output
+    directory aside)."""
+    raw: Any = getattr(app.config, "_raw_config", {}).get("source_suffix")
+    named = list(raw.items()) if isinstance(raw, dict) else [raw]
+    if any(part in MARKDOWN for item in named for part in _flatten(item)):
+        return True
+    outdir = os.path.abspath(app.outdir)
+    for root, dirs, files in os.walk(app.srcdir):
+        if any(name.endswith(".md") for name in files):
+            return True
+        dirs[:] = [
+            d
+            for d in dirs
+            if not d.startswith((".", "__pycache__"))
+            and os.path.abspath(os.path.join(root, d)) != outdir
+        ]
+    return False
+
+
+def _flatten(item: Any) -> list[Any]:
+    if isinstance(item, (list, tuple, set)):
+        return [part for sub in item for part in _flatten(sub)]
+    return [item]
+
+
 def setup_myst(app: Sphinx) -> None:
+    if "myst_parser" not in app.extensions and not has_markdown(app):
+        return
+    app.setup_extension("myst_parser")
     app.connect("config-inited", enable_myst_syntax)
