@@ -250,9 +250,9 @@ def page_assets(builder: Any, ctx: dict[str, Any], notes_plugin: str) -> None:
                     name = styles.for_page(body)
                     if name is None:
                         continue
-                    # Immutable in Sphinx: the same link, to the page's cut.
-                    css = copy.copy(css)
-                    object.__setattr__(css, "filename", name)
+                    # The same link (Sphinx's style sheet objects are immutable), to
+                    # the page's cut.
+                    css = type(css)(name, priority=css.priority, **css.attributes)
             css_files.append(css)
         ctx["css_files"] = css_files
         ctx["script_files"] = [js for js in ctx["script_files"] if used_on_page(js, body)]
