@@ -30,10 +30,25 @@ CHECK = "# Check\n\n```{envcheck} python\n```\n"
 TOCTREE = "\n```{toctree}\n:hidden:\n\ncode\ncards\nmore-cards\ntabs\ncheck\n```\n"
 
 
+#: The first line of the files written into a page rather than linked.
+INLINED = {
+    "_static/pygments.css": "pre { line-height: 125%; }",
+    "_static/envdeck-deck.js": "/* envdeck: keep every slide inside the frame.",
+}
+
+
 def links(built: Any, page: str) -> tuple[list[str], list[str]]:
+    """The style sheets and scripts of a page, linked or written into it."""
     soup = built.html(page)
     css = [link["href"].split("?")[0] for link in soup.find_all("link", rel="stylesheet")]
     js = [script["src"].split("?")[0] for script in soup.find_all("script", src=True)]
+    for name, first in INLINED.items():
+        found = [
+            e for e in soup.find_all(["style", "script"]) if e.get_text().strip().startswith(first)
+        ]
+        if found:
+            assert name not in css + js  # not both
+            (css if found[0].name == "style" else js).append(f"inline:{name}")
     return css, js
 
 
@@ -51,10 +66,10 @@ def test_a_page_links_only_the_style_sheets_and_scripts_it_uses(deck: Any) -> No
     assert "_static/design-tabs.js" not in js
     # What every page needs stays.
     assert {"_static/envdeck-deck.css", "_static/revealjs/dist/reveal.css"} <= set(css)
-    assert "_static/envdeck-deck.js" in js
+    assert "inline:_static/envdeck-deck.js" in js
 
     css, js = links(deck, "code")
-    assert "_static/pygments.css" in css
+    assert "inline:_static/pygments.css" in css
     assert not [c for c in css if re.search(r"envcheck|design", c)]
 
     css, js = links(deck, "cards")

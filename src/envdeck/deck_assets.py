@@ -9,7 +9,8 @@ Chosen once per page, from its HTML, when the deck builder writes it:
   links the rules its components can match, in a file shared by the pages with the
   same components (:class:`DesignStyles`);
 * reveal.js's speaker view (69 KB) is loaded when it is first asked for
-  (:data:`LAZY_NOTES`).
+  (:data:`LAZY_NOTES`);
+* a few small files are written into the page instead (:data:`INLINE`).
 
 Every other file (reveal.js, the theme, envdeck's deck files) goes on every page.
 """
@@ -236,6 +237,42 @@ def lazy_notes_plugin(ctx: dict[str, Any], name: str) -> None:
     ctx["revealjs_page_confs"] = [*ctx.get("revealjs_page_confs", []), LAZY_NOTES % {"src": src}]
 
 
+#: Small files written into the page rather than linked: a request costs a page more
+#: time than these few kilobytes (Pygments' styles, only where there is code; the
+#: deck's script, which must run before reveal.js anyway).
+INLINE = frozenset({"_static/pygments.css", "_static/envdeck-deck.js"})
+
+
+def inline_small_files(builder: Any, ctx: dict[str, Any]) -> None:
+    """Write the :data:`INLINE` files of a page into it, where they would be linked."""
+    texts: dict[str, str] = builder.__dict__.setdefault("_envdeck_inline", {})
+
+    def text_of(asset: Any) -> str | None:
+        name = os.fspath(getattr(asset, "filename", "") or "")
+        if name not in INLINE:
+            return None
+        if name not in texts:
+            path = Path(builder.outdir, name)
+            if not path.is_file():  # not copied yet: linked, as before
+                return None
+            texts[name] = path.read_text("utf8")
+        return texts[name]
+
+    css_tag, js_tag = ctx.get("css_tag"), ctx.get("js_tag")
+    if css_tag is None or js_tag is None:
+        return
+
+    def css_or_inline(css: Any) -> str:
+        text = text_of(css)
+        return css_tag(css) if text is None else f"<style>\n{text}</style>"
+
+    def js_or_inline(js: Any) -> str:
+        text = text_of(js)
+        return js_tag(js) if text is None else f"<script>\n{text}</script>"
+
+    ctx["css_tag"], ctx["js_tag"] = css_or_inline, js_or_inline
+
+
 def page_assets(builder: Any, ctx: dict[str, Any], notes_plugin: str) -> None:
     """Cut the style sheets and scripts of a page being written to what it uses."""
     body = ctx.get("body")
@@ -256,4 +293,5 @@ def page_assets(builder: Any, ctx: dict[str, Any], notes_plugin: str) -> None:
             css_files.append(css)
         ctx["css_files"] = css_files
         ctx["script_files"] = [js for js in ctx["script_files"] if used_on_page(js, body)]
+        inline_small_files(builder, ctx)
     lazy_notes_plugin(ctx, notes_plugin)
