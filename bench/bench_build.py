@@ -270,7 +270,7 @@ def main(argv: list[str] | None = None) -> int:
     print("| --- | --- | --- | --- | --- | --- |")
     row("`plain`: myst_parser + sphinx_design, static pages", "plain", None, None)
     row("`static`: envdeck, static pages", "static", "plain", 1.1)
-    row(f"`envcheck`: envdeck, {directives} envchecks", "envcheck", "static", 1.3)
+    row(f"`envcheck`: envdeck, {directives} envchecks", "envcheck", "static", 1.1)
     rebuild_wall = fmt([run.wall for run in rebuilds])
     rebuild_cpu = fmt([run.cpu for run in rebuilds])
     print(

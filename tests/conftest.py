@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import textwrap
 from collections.abc import Callable, Iterator
@@ -67,6 +68,19 @@ class Built:
 
 
 BuildFn = Callable[..., Built]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _checks_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """What the checks keep between runs goes to a directory of this test session,
+    not the user's cache (the checks run in subprocesses too: an environment value)."""
+    before = os.environ.get("ENVDECK_CACHE_DIR")
+    os.environ["ENVDECK_CACHE_DIR"] = str(tmp_path_factory.mktemp("envdeck-cache"))
+    yield
+    if before is None:
+        os.environ.pop("ENVDECK_CACHE_DIR", None)
+    else:
+        os.environ["ENVDECK_CACHE_DIR"] = before
 
 
 @pytest.fixture

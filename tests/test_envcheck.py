@@ -555,3 +555,50 @@ def test_pages_show_no_user_home_or_host_names(build, tmp_path, monkeypatch):
     # The build log too: the project has no uv.lock, and its warning says so safely.
     assert "envcheck 'lockfile' failed: no uv.lock" in built.warnings
     assert user not in built.warnings and str(home) not in built.warnings
+
+
+# --- facts tables written once per build ---------------------------------------------------
+
+
+def test_facts_tables_are_written_once_and_pages_stay_the_same(build, monkeypatch):
+    from envdeck import envcheck_render
+
+    pages = {
+        "index.md": page(envcheck("python"), envcheck("platform", ":show: details"))
+        + "\n```{toctree}\n:hidden:\n\nmore\n```\n",
+        "more.md": page(envcheck("python"), envcheck("python", ":title: Again"), title="More"),
+    }
+    written = []
+    table = envcheck_render.FactsHTML.table
+
+    def counting(self, facts, document):
+        node = table(self, facts, document)
+        written.append(isinstance(node, envcheck_render.written_facts))
+        return node
+
+    monkeypatch.setattr(envcheck_render.FactsHTML, "table", counting)
+    once = build(pages, freshenv=True)
+    assert once.warnings == ""
+    assert written == [True] * 4
+    # Two distinct tables (python's, platform's) were written by the translator.
+    assert len(envcheck_render._FACTS_HTML[once.app.builder].written) == 2
+
+    # The same pages with every table made of nodes and written where it stands.
+    class Never(dict):
+        def __setitem__(self, key, value):
+            pass
+
+    monkeypatch.setattr(envcheck_render, "_HTML_BUILDERS", Never())
+    as_nodes = build(None, freshenv=True)
+    assert as_nodes.warnings == ""
+    for name in ("index", "more"):
+        assert once.html(name).select("div.admonition") == as_nodes.html(name).select(
+            "div.admonition"
+        )
+    search = "searchindex.js"
+    assert once.text(search) == as_nodes.text(search)
+
+
+def test_facts_tables_in_other_builders_are_nodes(build):
+    built = build({"index.md": page(envcheck("python"))}, buildername="text")
+    assert "Fact" in built.text("index.txt") and "Value" in built.text("index.txt")

@@ -30,6 +30,9 @@ from .envcheck_render import (
     add_static_assets,
     envcheck_node,
     envcheck_report_node,
+    remember_html_builder,
+    visit_written_facts,
+    written_facts,
 )
 from .warnings_ import EnvdeckWarning, warn
 
@@ -283,11 +286,17 @@ def setup_envcheck(app: Sphinx) -> None:
     # ever did, it is skipped rather than failing the build.
     for node in (envcheck_node, envcheck_report_node):
         app.add_node(node, html=_SKIP, latex=_SKIP, text=_SKIP, man=_SKIP, texinfo=_SKIP)
+    # Only HTML builders get written facts; the others never see one.
+    app.add_node(
+        written_facts, html=(visit_written_facts, None), latex=_SKIP, text=_SKIP, man=_SKIP,
+        texinfo=_SKIP,
+    )  # fmt: skip
     app.add_directive("envcheck", EnvcheckDirective)
     app.add_directive("envcheck-report", EnvcheckReportDirective)
     app.add_post_transform(RenderEnvcheckReports)
     app.add_post_transform(RenderEnvchecks)
     app.connect("builder-inited", add_static_assets)
+    app.connect("builder-inited", remember_html_builder)
     app.connect("env-before-read-docs", cache.start_reading)
     app.connect("env-purge-doc", cache.purge_doc)
     app.connect("env-merge-info", cache.merge_info)

@@ -14,6 +14,7 @@ the same environment give identical pages.
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
@@ -21,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util.docutils import new_document
 from sphinx_design.shared import PassthroughTextElement, create_component
 
 from .assets import add_css
@@ -156,9 +158,16 @@ def expected_note(expect: str | None, status: str) -> nodes.paragraph | None:
 
 
 def check_block(
-    result: CheckResult, *, title: str, show: str, expect: str | None, when: str | None
+    result: CheckResult,
+    *,
+    title: str,
+    show: str,
+    expect: str | None,
+    when: str | None,
+    facts: nodes.Element | None = None,
 ) -> nodes.admonition:
-    """The handout's rendering: a titled block with a badge and a facts table."""
+    """The handout's rendering: a titled block with a badge and a facts table (``facts``
+    when given: the same table, already written)."""
     status = result.status.value
     block = nodes.admonition("", classes=["envdeck-check", f"envdeck-check-{status}"])
     block += nodes.title("", "", badge(status), nodes.Text(" "), *check_text(title))
@@ -167,7 +176,7 @@ def check_block(
     if note is not None:
         block += note
     if show != "summary" and result.facts:
-        block += facts_table(result.facts)
+        block += facts if facts is not None else facts_table(result.facts)
     if show == "details" and result.details:
         details = nodes.literal_block(result.details, result.details, classes=[NO_SEARCH])
         details["language"] = "text"
@@ -231,6 +240,68 @@ def not_run() -> nodes.paragraph:
 # --- the post-transform --------------------------------------------------------------
 
 
+class written_facts(nodes.raw):
+    """A facts table as the HTML its builder wrote once (:class:`FactsHTML`); only HTML
+    builders get it.  The class ``no-search`` keeps it out of the search index."""
+
+
+def visit_written_facts(self: Any, node: written_facts) -> None:
+    # As it was written: no wrapper element (docutils wraps a raw node with classes).
+    self.body.append(node.astext())
+    raise nodes.SkipNode
+
+
+#: The builder writing HTML for an environment (set at builder-inited): the facts
+#: tables of an HTML page are written by its own translator, once per build.
+_HTML_BUILDERS: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
+
+
+def remember_html_builder(app: Sphinx) -> None:
+    if app.builder.format == "html":
+        _HTML_BUILDERS[app.env] = app.builder
+
+
+class FactsHTML:
+    """Facts tables as the HTML the builder's translator writes for them, made once per
+    distinct table in a build: a page of a course shows the same few checks again and
+    again, and writing a table is most of what an envcheck costs a build.  The table is
+    left out of the search index either way (:data:`NO_SEARCH`)."""
+
+    def __init__(self, builder: Any) -> None:
+        self.builder = builder
+        self.written: dict[tuple[tuple[str, str], ...], str] = {}
+
+    def table(self, facts: Mapping[str, str], document: nodes.document) -> nodes.Element:
+        # The writer's settings (made in prepare_writing), as the page's own has them.
+        settings = getattr(self.builder, "docsettings", None)
+        if settings is None:
+            return facts_table(facts)
+        key = tuple(facts.items())
+        html = self.written.get(key)
+        if html is None:
+            table = facts_table(facts)
+            scratch = new_document(document.get("source", ""), settings)
+            scratch += table
+            translator = self.builder.create_translator(scratch, self.builder)
+            table.walkabout(translator)
+            html = self.written[key] = "".join(translator.body)
+        return written_facts("", html, format="html", classes=[NO_SEARCH])
+
+
+_FACTS_HTML: weakref.WeakKeyDictionary[Any, FactsHTML] = weakref.WeakKeyDictionary()
+
+
+def facts_html(env: Any) -> FactsHTML | None:
+    """This build's :class:`FactsHTML`, where an HTML builder writes; else None."""
+    builder = _HTML_BUILDERS.get(env)
+    if builder is None:
+        return None
+    made = _FACTS_HTML.get(builder)
+    if made is None:
+        made = _FACTS_HTML[builder] = FactsHTML(builder)
+    return made
+
+
 class RenderEnvchecks(SphinxPostTransform):
     """Replace envcheck placeholders with their results, as standard nodes."""
 
@@ -241,6 +312,7 @@ class RenderEnvchecks(SphinxPostTransform):
     def run(self, **kwargs: Any) -> None:
         self.data = get_data(self.env)
         self.slide = bool(self.config.slide)
+        self.facts_html = facts_html(self.env)
         for node in list(self.document.findall(envcheck_node)):
             rendered = self.render(
                 node["key"],
@@ -261,8 +333,17 @@ class RenderEnvchecks(SphinxPostTransform):
             return not_run()
         result = cached.check_result
         when = stamp(cached) if self.config.envdeck_timestamps else None
-        make = check_card if card else check_block
-        return make(result, title=title or result.title, show=show, expect=expect, when=when)
+        if card:
+            return check_card(
+                result, title=title or result.title, show=show, expect=expect, when=when
+            )
+        writer = getattr(self, "facts_html", None)
+        facts = None
+        if writer is not None and show != "summary" and result.facts:
+            facts = writer.table(result.facts, self.document)
+        return check_block(
+            result, title=title or result.title, show=show, expect=expect, when=when, facts=facts
+        )
 
 
 class RenderEnvcheckReports(RenderEnvchecks):

@@ -19,6 +19,14 @@ What the subclass changes, and why:
   without a heading; inside a directive it stays a rule;
 * ``envdeck-deck.js`` scales down slides taller than the frame.
 
+A deck page loads what it uses and nothing more: Pygments' style sheet only where
+there is highlighted code, ``envcheck.css`` only where there is an envcheck,
+sphinx-design's script only where there are tabs and of its style sheet only the
+rules of the components on the page, and reveal.js's speaker view only when it is
+asked for.  A feature that adds a file to the deck adds it to
+:data:`envdeck.deck_assets.WHERE_USED` too, unless every page needs it; the choice
+is made in ``update_page_context`` from the page's HTML (:mod:`envdeck.deck_assets`).
+
 Everything envdeck takes from sphinx-revealjs's internals is listed in
 :data:`REVEALJS_INTERNALS`, and ``tests/test_slides_internals.py`` fails loudly
 when an upgrade breaks one of them.
@@ -50,6 +58,7 @@ from sphinx_revealjs.writers import RevealjsSlideTranslator, not_write, skip_nod
 
 from .assets import STATIC_DIR
 from .config import user_set
+from .deck_assets import page_assets
 from .warnings_ import LOGGER, EnvdeckWarning, warn
 
 if TYPE_CHECKING:
@@ -249,6 +258,33 @@ class DeckTranslator(RevealjsSlideTranslator):
 # --- the builders ---------------------------------------------------------------
 
 
+class DeckHighlighter(PygmentsBridge):
+    """Sphinx's Pygments bridge, with one HTML formatter per set of options.
+
+    Sphinx makes a new formatter for every code block, and a Pygments HTML
+    formatter computes its style's whole style sheet when it is made: half the
+    cost of colouring a short block.  A formatter keeps nothing of what it wrote.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._formatters: dict[Any, Any] = {}
+
+    def get_formatter(self, **kwargs: Any) -> Any:
+        try:
+            key = tuple(sorted((k, _hashable(v)) for k, v in kwargs.items()))
+            formatter = self._formatters.get(key)
+        except TypeError:  # an option that cannot be a key: as Sphinx does
+            return super().get_formatter(**kwargs)
+        if formatter is None:
+            formatter = self._formatters[key] = super().get_formatter(**kwargs)
+        return formatter
+
+
+def _hashable(value: Any) -> Any:
+    return tuple(value) if isinstance(value, (list, set)) else value
+
+
 def _registry(builder: Any) -> Any:
     # Sphinx 9 deprecates Builder.app; 8.1 has no Builder._registry.
     return getattr(builder, "_registry", None) or builder.app.registry
@@ -293,11 +329,12 @@ class DeckBuilder(RevealjsHTMLBuilder):
 
     def init_highlighter(self) -> None:
         super().init_highlighter()
-        if self.config.pygments_style is None:
+        style = self.config.pygments_style
+        if style is None:
             # sphinx-revealjs's theme names no style, which leaves code uncoloured.
             dark = self.config.revealjs_style_theme in DARK_THEMES
             style = PYGMENTS_DARK if dark else PYGMENTS_LIGHT
-            self.highlighter = PygmentsBridge("html", style)
+        self.highlighter = DeckHighlighter("html", style)
 
     def init_css_files(self) -> None:
         # As sphinx-revealjs's, plus what it leaves out: Pygments, the style sheets
@@ -341,6 +378,8 @@ class DeckBuilder(RevealjsHTMLBuilder):
         # configure_theme() inserted the theme as a plain string, which stops
         # Sphinx from sorting the style sheets by priority: sort them here.
         ctx["css_files"] = sorted(ctx["css_files"], key=lambda css: getattr(css, "priority", 150))
+        # What this page loads: what it uses (deck_assets.py).
+        page_assets(self, ctx, NOTES_PLUGIN["name"])
 
     def init_js_files(self) -> None:
         # As sphinx-revealjs's, without Builder.app (deprecated in Sphinx 9).

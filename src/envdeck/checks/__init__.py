@@ -13,8 +13,8 @@ redacted (no home directory, user name, host name or environment value).
 
 from __future__ import annotations
 
-# The check modules register their checks on import.
-from . import ide, interpreter, kernels, locking, native, packages, vcs, venvs  # noqa: F401
+# The check modules register their checks when the registry is first used
+# (base.CHECK_MODULES): importing the library costs little.
 from .base import (
     Check,
     CheckContext,

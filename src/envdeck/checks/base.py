@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextvars
 import hashlib
+import importlib
 import json
 import math
 import os
@@ -178,6 +179,24 @@ class CheckTimeout(Exception):
 
 _REGISTRY: dict[str, Check] = {}
 
+#: The modules that register the checks, imported on first use of the registry: a
+#: Sphinx build of pages without an envcheck never pays for importing them.
+CHECK_MODULES = ("ide", "interpreter", "kernels", "locking", "native", "packages", "vcs", "venvs")
+_LOADING = threading.RLock()
+_loaded = False
+
+
+def _load_checks() -> None:
+    global _loaded
+    if _loaded:
+        return
+    with _LOADING:
+        if not _loaded:
+            for module in CHECK_MODULES:
+                importlib.import_module(f"{__package__}.{module}")
+            _loaded = True
+
+
 #: The order checks are listed in: from the interpreter outwards to what uses it.
 ORDER = (
     "python", "platform", "venv", "venv-paths", "venv-relocation", "gitignore",
@@ -226,12 +245,14 @@ def check(
 
 def check_names() -> list[str]:
     """Every check's name, in the documented order."""
+    _load_checks()
     rank = {name: i for i, name in enumerate(ORDER)}
     return sorted(_REGISTRY, key=lambda name: rank.get(name, len(rank)))
 
 
 def get_check(name: str) -> Check:
     """The check called ``name``; ``KeyError`` for an unknown name."""
+    _load_checks()
     try:
         return _REGISTRY[name]
     except KeyError:
@@ -287,6 +308,7 @@ def run_check(name: str, ctx: CheckContext) -> CheckResult:
     """Run check ``name``; never raises, never holds much past ``ctx.timeout``."""
     start = time.perf_counter()
     redactor = Redactor.for_environment(ctx.env_allowlist)
+    _load_checks()
     check = _REGISTRY.get(name)
     if check is None:
         return redactor.result(
@@ -363,6 +385,7 @@ def fingerprint(name: str, ctx: CheckContext) -> str:
     """
     from . import inputs  # late: inputs imports the check modules' helpers
 
+    _load_checks()
     check = _REGISTRY.get(name)
     parts: list[Any] = [
         "envdeck-check-1",

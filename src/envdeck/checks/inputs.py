@@ -21,6 +21,11 @@ from .tools import project_venv, scripts_dir, site_dirs
 Describe = Callable[[Path, Mapping[str, str]], Any]
 
 
+def stat_of(path: Path) -> list[Any]:
+    """A file's path, time, size and inode; None in place of them when it is missing."""
+    return _stat(path)
+
+
 def _stat(path: Path) -> list[Any]:
     try:
         st = path.stat()

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import re
 import shutil
+import site
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from . import usercache
 from .base import CheckContext, Outcome, Status, check
 from .locking import Environment, project_environment
 from .tools import in_venv, names_unreadable, plural, read_pyvenv_cfg, shorten
@@ -74,17 +77,55 @@ def kernel_dirs(env_prefix: Path | None = None) -> list[Path]:
 
 def find_kernels(env_prefix: Path | None = None) -> tuple[dict[str, Path], str]:
     """Kernel name -> its directory (the first found wins), and how they were found."""
-    try:
-        from jupyter_client.kernelspec import find_kernel_specs
-    except ImportError:
-        pass
-    else:
-        found = {name: Path(path) for name, path in find_kernel_specs().items()}
-        # jupyter_client does not know the project's .venv when it is not the running one
-        for name, path in _scan(kernel_dirs(env_prefix)).items():
-            found.setdefault(name, path)
-        return found, "jupyter_client"
-    return _scan(kernel_dirs(env_prefix)), "the standard kernel directories"
+    scanned = _scan(kernel_dirs(env_prefix))
+    if importlib.util.find_spec("jupyter_client") is None:
+        return scanned, "the standard kernel directories"
+    found = {name: Path(path) for name, path in _jupyter_client_kernels().items()}
+    # jupyter_client does not know the project's .venv when it is not the running one
+    for name, path in scanned.items():
+        found.setdefault(name, path)
+    return found, "jupyter_client"
+
+
+#: What jupyter_client's kernel search reads from the environment.
+_JUPYTER_ENV = (
+    "JUPYTER_PATH", "JUPYTER_DATA_DIR", "JUPYTER_PREFER_ENV_PATH", "JUPYTER_PLATFORM_DIRS",
+    "XDG_DATA_HOME", "APPDATA", "PROGRAMDATA", "HOME", "USERPROFILE",
+)  # fmt: skip
+
+
+def _jupyter_client_kernels() -> dict[str, str]:
+    """``jupyter_client.kernelspec.find_kernel_specs()``, kept in the user's cache.
+
+    Importing jupyter_client costs more than the rest of the check (it brings zmq
+    and asyncio); its answer depends only on what is keyed here: the environment
+    values it reads, the interpreter and installed distributions (jupyter_client's
+    version, ipykernel's native kernel), and the kernel directories' contents.
+    """
+    from . import inputs  # late: inputs imports the checks' helpers
+
+    # As jupyter_core's: also the user base's share/jupyter where user site is on.
+    dirs = [*kernel_dirs(Path(sys.prefix)), Path(site.getuserbase(), "share", "jupyter", "kernels")]
+    listing = []
+    for directory in dirs:
+        for entry in _scan([directory]).values():
+            listing.append(inputs.stat_of(entry / "kernel.json"))
+        listing.append(inputs.stat_of(directory))
+    key = usercache.key_of(
+        "jupyter-kernels",
+        [os.environ.get(name) for name in _JUPYTER_ENV],
+        inputs.interpreter(Path.cwd(), {}),
+        inputs.distributions(Path(sys.prefix), {}),
+        listing,
+    )
+    kept = usercache.load("jupyter-kernels", key)
+    if isinstance(kept, dict):
+        return {str(k): str(v) for k, v in kept.items()}
+    from jupyter_client.kernelspec import find_kernel_specs
+
+    found = {str(k): str(v) for k, v in find_kernel_specs().items()}
+    usercache.store("jupyter-kernels", key, found)
+    return found
 
 
 def _scan(directories: list[Path]) -> dict[str, Path]:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import os
 import re
 import sys
 from collections.abc import Mapping
@@ -10,6 +12,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from . import inputs, usercache
 from .base import CheckContext, CheckSkipped, Outcome, Status, check
 from .tools import plural, read_dependencies, run, shorten
 
@@ -71,6 +74,48 @@ def _top_level(dist: metadata.Distribution) -> list[str]:
     return names
 
 
+def import_probe(project: Path, modules: list[str]) -> dict[str, list[str]]:
+    """Module -> ["ok", its file] or ["fail", why], from importing each in a child.
+
+    The outcome is kept in the user's cache, keyed on all that decides it: the
+    interpreter, ``sys.path``, the installed distributions (an install, upgrade or
+    removal changes their listing) and each module's own file.
+    """
+    key = usercache.key_of(
+        "import-probe",
+        modules,
+        sys.path,
+        inputs.interpreter(project, {}),
+        inputs.distributions(project, {}),
+        [_origin_stamp(module) for module in modules],
+    )
+    kept = usercache.load("import-probe", key)
+    if isinstance(kept, dict) and set(kept) == set(modules):
+        return kept
+    probe = run([sys.executable, "-c", _IMPORT_PROBE, *modules])
+    try:
+        imported: dict[str, list[str]] = json.loads(probe.stdout.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        detail = probe.stderr.strip().splitlines()[-1:] or ["no output"]
+        # A probe that died (killed, out of memory) is not kept: the next run tries again.
+        return {m: ["fail", f"the import probe died: {detail[0]}"] for m in modules}
+    usercache.store("import-probe", key, imported)
+    return imported
+
+
+def _origin_stamp(module: str) -> list[Any]:
+    """Where ``module`` would be imported from, and that file's size and time (no import)."""
+    try:
+        spec = importlib.util.find_spec(module)
+    except (ImportError, ValueError):
+        return [module, None]
+    origin = spec.origin if spec is not None else None
+    if not origin or not os.path.exists(origin):
+        return [module, origin]
+    st = os.stat(origin)
+    return [module, origin, st.st_size, st.st_mtime_ns]
+
+
 def _project_dependencies(project: Path) -> tuple[str, ...]:
     from packaging.requirements import InvalidRequirement, Requirement
 
@@ -121,12 +166,7 @@ def packages_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
         modules[name] = _top_level(dist)
     wanted = sorted({m for mods in modules.values() for m in mods})
     if options["import"] and wanted:
-        probe = run([sys.executable, "-c", _IMPORT_PROBE, *wanted])
-        try:
-            imported = json.loads(probe.stdout.strip().splitlines()[-1])
-        except (ValueError, IndexError):
-            detail = probe.stderr.strip().splitlines()[-1:] or ["no output"]
-            imported = {m: ["fail", f"the import probe died: {detail[0]}"] for m in wanted}
+        imported = import_probe(ctx.project, wanted)
         for name, mods in modules.items():
             failed = [(m, imported.get(m, ["fail", "?"])[1]) for m in mods
                       if imported.get(m, ["fail"])[0] != "ok"]  # fmt: skip

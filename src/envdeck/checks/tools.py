@@ -12,6 +12,7 @@ import signal
 import site
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import metadata
@@ -177,17 +178,66 @@ def _note_unreadable(dist: metadata.Distribution, filename: str, err: Exception)
     noted.append(f"{where} ({filename} {why})")
 
 
+class _ParsedOnce(metadata.PathDistribution):
+    """A distribution whose METADATA is parsed once: ``importlib.metadata`` parses it
+    again on every access to ``.metadata``, ``.version`` or ``.name``, and several
+    checks read every installed distribution's."""
+
+    @functools.cached_property
+    def metadata(self) -> Any:  # type: ignore[override]
+        return super().metadata
+
+
+_DISTRIBUTIONS: dict[
+    tuple[Any, ...],
+    tuple[list[metadata.Distribution], list[tuple[metadata.Distribution, str, Exception]]],
+] = {}
+_DISTRIBUTIONS_LOCK = threading.Lock()
+
+
 def distributions(paths: Sequence[Path] | None = None) -> Iterator[metadata.Distribution]:
     """The distributions installed in ``paths`` (default: this environment's site dirs),
     each once (the first found wins, as for imports).  One whose METADATA cannot be
-    read is left out, and named by :func:`names_unreadable`."""
-    seen: set[str] = set()
+    read is left out, and named by :func:`names_unreadable`.
+
+    Read once per process for as long as the directories are unchanged (an install
+    or removal changes a site directory's listing and time): the checks that run
+    together (``envdeck check``, a build) share one reading.
+    """
     search = [str(p) for p in (site_dirs() if paths is None else paths)]
-    for dist in metadata.distributions(path=search):
+    stamps: list[Any] = []
+    for directory in search:
+        # The names too: a directory's time has the clock's granularity.
+        try:
+            names = sorted(os.listdir(directory))
+            stamps.append((directory, os.stat(directory).st_mtime_ns, tuple(names)))
+        except OSError:
+            stamps.append((directory, None))
+    key = tuple(stamps)
+    with _DISTRIBUTIONS_LOCK:
+        found = _DISTRIBUTIONS.get(key)
+        if found is None:
+            unreadable: list[tuple[metadata.Distribution, str, Exception]] = []
+            read = list(_read_distributions(search, unreadable))
+            found = _DISTRIBUTIONS[key] = (read, unreadable)
+    dists, unreadable = found
+    # Named to every check that reads them, not only the first one.
+    for dist, filename, err in unreadable:
+        _note_unreadable(dist, filename, err)
+    yield from dists
+
+
+def _read_distributions(
+    search: list[str], unreadable: list[tuple[metadata.Distribution, str, Exception]]
+) -> Iterator[metadata.Distribution]:
+    seen: set[str] = set()
+    for found in metadata.distributions(path=search):
+        path = getattr(found, "_path", None)
+        dist = _ParsedOnce(path) if isinstance(found, metadata.PathDistribution) and path else found
         try:
             name = dist.metadata["Name"] if dist.metadata else None
         except (ValueError, OSError) as err:  # UnicodeDecodeError is a ValueError
-            _note_unreadable(dist, "METADATA", err)
+            unreadable.append((dist, "METADATA", err))
             continue
         if not name:
             continue

@@ -8,7 +8,10 @@ the checks need from the layout uv writes.  Both give a :class:`Lock`.
 
 from __future__ import annotations
 
+import copy
+import hashlib
 import re
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -82,11 +85,34 @@ class Lock:
 
 
 def read_lock(path: Path, *, force_line_reader: bool = False) -> Lock:
-    """Read ``path``; :class:`LockError` when it is not a lockfile uv wrote."""
+    """Read ``path``; :class:`LockError` when it is not a lockfile uv wrote.
+
+    Parsed once per process while the file is unchanged (``lockfile`` and ``freeze``
+    both read it); each caller gets its own copy.
+    """
+    data = path.read_bytes()
+    # Keyed on the content: a file rewritten within the clock's granularity keeps
+    # its modification time.
+    key = (hashlib.sha256(data).hexdigest(), force_line_reader)
+    with _READ_LOCK:
+        lock = _READ.get(key)
+    if lock is None:
+        lock = _parse(path.name, data, force_line_reader)
+        with _READ_LOCK:
+            _READ.clear()  # one lockfile at a time is the common case
+            _READ[key] = lock
+    return copy.deepcopy(lock)
+
+
+_READ: dict[tuple[str, bool], Lock] = {}
+_READ_LOCK = threading.Lock()
+
+
+def _parse(name: str, data: bytes, force_line_reader: bool) -> Lock:
     try:
-        text = path.read_text("utf8")
+        text = data.decode("utf8")
     except UnicodeDecodeError as err:
-        raise LockError(f"{path.name} is not UTF-8 text: {err}") from None
+        raise LockError(f"{name} is not UTF-8 text: {err}") from None
     if tomllib is not None and not force_line_reader:
         return _from_toml(text)
     return _from_lines(text)

@@ -1,0 +1,109 @@
+"""What the costly checks keep between runs, in the user's cache directory.
+
+Only what cannot change while its key stays the same is kept: the throwaway venv
+of ``venv-relocation`` (keyed on the interpreter and the uv that make it) and the
+outcome of ``packages``' import probe (keyed on the interpreter, ``sys.path`` and
+the installed distributions).  Keys are hashes; nothing kept here names the user,
+and a result never names this directory.
+
+The directory: ``$ENVDECK_CACHE_DIR``, else ``$XDG_CACHE_HOME/envdeck``, else the
+platform's cache directory.  A directory that cannot be written turns the cache
+off: the checks then do their work every time, as before.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+#: Bumped when what is kept changes shape.
+VERSION = "1"
+
+
+def cache_dir() -> Path:
+    explicit = os.environ.get("ENVDECK_CACHE_DIR")
+    if explicit:
+        return Path(explicit).expanduser()
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    if xdg:
+        return Path(xdg).expanduser() / "envdeck"
+    home = Path.home()
+    if sys.platform == "darwin":
+        return home / "Library" / "Caches" / "envdeck"
+    if os.name == "nt":
+        local = os.environ.get("LOCALAPPDATA")
+        return (Path(local) if local else home / "AppData" / "Local") / "envdeck" / "Cache"
+    return home / ".cache" / "envdeck"
+
+
+def key_of(*parts: Any) -> str:
+    """A short hash of ``parts`` (JSON-able), as a file name."""
+    blob = json.dumps([VERSION, *parts], sort_keys=True, default=str).encode("utf8")
+    return hashlib.sha256(blob).hexdigest()[:24]
+
+
+def entry(kind: str, key: str) -> Path | None:
+    """``<cache>/<kind>/<key>``, its parent made; None when it cannot be made."""
+    folder = cache_dir() / kind
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return folder / key
+
+
+def load(kind: str, key: str) -> Any:
+    """The JSON value stored under ``kind``/``key``; None when there is none."""
+    path = entry(kind, key)
+    if path is None:
+        return None
+    try:
+        return json.loads(path.with_suffix(".json").read_text("utf8"))
+    except (OSError, ValueError):
+        return None
+
+
+def store(kind: str, key: str, value: Any) -> None:
+    """Keep ``value`` (JSON-able) under ``kind``/``key``; silently not, if unwritable."""
+    path = entry(kind, key)
+    if path is None:
+        return
+    target = path.with_suffix(".json")
+    try:
+        # Written whole, then renamed: a concurrent reader sees the old file or the new.
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".json")
+        with os.fdopen(fd, "w", encoding="utf8") as out:
+            json.dump(value, out)
+        os.replace(tmp, target)
+    except OSError:
+        with contextlib.suppress(OSError, UnboundLocalError):
+            os.unlink(tmp)
+
+
+@contextlib.contextmanager
+def locked(path: Path) -> Iterator[bool]:
+    """Hold an exclusive lock on ``path``.lock; yields False where locks are unavailable
+    (the caller then works without the cache)."""
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        yield False
+        return
+    try:
+        handle = open(path.with_suffix(".lock"), "a+")  # noqa: SIM115 (held across the yield)
+    except OSError:
+        yield False
+        return
+    with handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

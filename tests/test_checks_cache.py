@@ -1,0 +1,175 @@
+"""What the checks keep between runs (envdeck.checks.usercache) and share within one:
+the same results as without it, and a fresh answer as soon as an input changes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from test_checks_support import (
+    SRC,
+    _no_outside_project_environment,  # noqa: F401
+    install,
+    make_venv,
+    make_wheel,
+    run_check_in,
+    site_packages,
+)
+
+from envdeck.checks import tools, usercache
+from envdeck.checks.uvlock import read_lock
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    directory = tmp_path / "cache"
+    monkeypatch.setenv("ENVDECK_CACHE_DIR", str(directory))
+    return directory
+
+
+def _facts(result: object) -> dict[str, str]:
+    return dict(result.facts)  # type: ignore[attr-defined]
+
+
+# --- packages: the import probe's outcome is kept ------------------------------------
+
+
+def test_import_probe_is_kept_and_a_changed_module_is_probed_again(
+    tmp_path: Path, cache: Path
+) -> None:
+    python = make_venv(tmp_path / "env")
+    wheel = make_wheel(
+        tmp_path / "wheels", "sturdy", "1.0", modules={"sturdy/__init__.py": "VALUE = 1\n"}
+    )
+    install(python, wheel)
+    env = {"ENVDECK_CACHE_DIR": str(cache)}
+    first = run_check_in(python, "packages", tmp_path, {"packages": "sturdy"}, env=env)
+    assert first["status"] == "pass", first["summary"]
+    [kept] = list((cache / "import-probe").glob("*.json"))
+
+    # Kept: a result read from the cache (marked here) is what the next run shows.
+    marked = json.loads(kept.read_text("utf8"))
+    marked["sturdy"] = ["fail", "MarkedError: read from the cache"]
+    kept.write_text(json.dumps(marked), "utf8")
+    second = run_check_in(python, "packages", tmp_path, {"packages": "sturdy"}, env=env)
+    assert "MarkedError: read from the cache" in second["summary"]
+
+    # The module changes: probed again, and the truth comes back.
+    module = site_packages(tmp_path / "env") / "sturdy" / "__init__.py"
+    module.write_text("raise ImportError('sturdy is broken now')\n", "utf8")
+    third = run_check_in(python, "packages", tmp_path, {"packages": "sturdy"}, env=env)
+    assert third["status"] == "fail"
+    assert "ImportError: sturdy is broken now" in third["summary"]
+
+
+def test_import_probe_runs_again_when_a_distribution_is_installed(
+    tmp_path: Path, cache: Path
+) -> None:
+    python = make_venv(tmp_path / "env")
+    needy = make_wheel(
+        tmp_path / "wheels", "needy", "1.0", modules={"needy/__init__.py": "import helper\n"}
+    )
+    install(python, needy)
+    env = {"ENVDECK_CACHE_DIR": str(cache)}
+    before = run_check_in(python, "packages", tmp_path, {"packages": "needy"}, env=env)
+    assert before["status"] == "fail"
+    helper = make_wheel(tmp_path / "wheels", "helper", "1.0", modules={"helper.py": "X = 1\n"})
+    install(python, helper)
+    after = run_check_in(python, "packages", tmp_path, {"packages": "needy"}, env=env)
+    assert after["status"] == "pass", after["summary"]
+
+
+# --- jupyter: jupyter_client's kernel search is kept --------------------------------------
+
+
+JUPYTER_PROBE = """
+import json, sys
+from pathlib import Path
+from envdeck.checks import CheckContext, run_check
+result = run_check("jupyter", CheckContext(project=Path(sys.argv[1])))
+print(json.dumps([result.to_dict(), "jupyter_client" in sys.modules]))
+"""
+
+
+def _jupyter_run(project: Path, env: dict[str, str]) -> tuple[dict[str, object], bool]:
+    done = subprocess.run(
+        [sys.executable, "-c", JUPYTER_PROBE, str(project)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, **env, "PYTHONPATH": str(SRC)},
+    )
+    assert done.returncode == 0, done.stderr
+    result, imported = json.loads(done.stdout.strip().splitlines()[-1])
+    return result, imported
+
+
+def test_jupyter_kernels_are_found_once_and_again_when_a_kernel_is_added(
+    tmp_path: Path, cache: Path
+) -> None:
+    pytest.importorskip("jupyter_client")
+    home, path = tmp_path / "home", tmp_path / "jupyter-path"
+    home.mkdir()
+    path.mkdir()
+    env = {
+        "ENVDECK_CACHE_DIR": str(cache),
+        "HOME": str(home),
+        "JUPYTER_PATH": str(path),
+        "JUPYTER_DATA_DIR": str(tmp_path / "jupyter-data"),
+    }
+    first, imported = _jupyter_run(tmp_path, env)
+    assert imported  # the first run asks jupyter_client
+    second, imported = _jupyter_run(tmp_path, env)
+    assert not imported  # the second reads its answer from the cache
+    assert second["facts"] == first["facts"] and second["summary"] == first["summary"]
+
+    kernel = path / "kernels" / "course"
+    kernel.mkdir(parents=True)
+    spec = {
+        "argv": [sys.executable, "-m", "ipykernel"],
+        "display_name": "Course",
+        "language": "python",
+    }
+    (kernel / "kernel.json").write_text(json.dumps(spec), "utf8")
+    third, imported = _jupyter_run(tmp_path, env)
+    assert imported
+    assert third["facts"]["kernels"] == str(int(str(first["facts"]["kernels"])) + 1)
+    assert "kernel course" in third["facts"]
+
+
+# --- shared within a run -----------------------------------------------------------------
+
+
+def test_a_lockfile_is_parsed_once_and_each_reader_gets_its_own_copy(tmp_path: Path) -> None:
+    lockfile = tmp_path / "uv.lock"
+    lockfile.write_bytes((REPO / "uv.lock").read_bytes())
+    first = read_lock(lockfile)
+    first.packages.clear()  # a reader changing its copy
+    second = read_lock(lockfile)
+    assert second.packages
+    # Rewritten (same size, the same clock tick): read again.
+    text = lockfile.read_text("utf8")
+    lockfile.write_text(text.replace('version = "', 'version = "9', 1)[:-1], "utf8")
+    assert read_lock(lockfile).packages[0].version != second.packages[0].version
+
+
+def test_installed_distributions_are_read_again_after_an_install(tmp_path: Path) -> None:
+    python = make_venv(tmp_path / "env")
+    site = site_packages(tmp_path / "env")
+    assert "late" not in {d.metadata["Name"] for d in tools.distributions([site])}
+    install(python, make_wheel(tmp_path / "wheels", "late", "1.0", modules={"late.py": ""}))
+    assert "late" in {d.metadata["Name"] for d in tools.distributions([site])}
+
+
+def test_usercache_directory_follows_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ENVDECK_CACHE_DIR", "/somewhere/envdeck")
+    assert usercache.cache_dir() == Path("/somewhere/envdeck")
+    monkeypatch.delenv("ENVDECK_CACHE_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", "/xdg")
+    assert usercache.cache_dir() == Path("/xdg/envdeck")
