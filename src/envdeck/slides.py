@@ -48,6 +48,7 @@ from sphinx_revealjs.utils import get_internal_static_path
 from sphinx_revealjs.writers import RevealjsSlideTranslator, not_write, skip_node
 
 from .assets import STATIC_DIR
+from .deck_assets import add_extension_scripts, setup_deck_assets, theme_as_asset
 from .warnings_ import EnvdeckWarning, warn
 
 if TYPE_CHECKING:
@@ -302,13 +303,18 @@ class DeckBuilder(RevealjsHTMLBuilder):
         for filename in self.config.revealjs_css_files:
             self.add_css_file(filename, priority=800)
 
+    def get_doc_context(self, docname: str, body: str, metatags: str) -> dict[str, Any]:
+        ctx = super().get_doc_context(docname, body, metatags)
+        # sphinx-revealjs hands the page a copy, which loses the style sheets that
+        # extensions add at html-page-context (sphinx-tabs on pages with tabs).
+        ctx["css_files"] = self._css_files
+        return ctx
+
     def update_page_context(
         self, pagename: str, templatename: str, ctx: dict[str, Any], event_arg: Any
     ) -> None:
         super().update_page_context(pagename, templatename, ctx, event_arg)
-        # configure_theme() inserted the theme as a plain string, which stops
-        # Sphinx from sorting the style sheets by priority: sort them here.
-        ctx["css_files"] = sorted(ctx["css_files"], key=lambda css: getattr(css, "priority", 150))
+        theme_as_asset(self, ctx)
 
     def init_js_files(self) -> None:
         # As sphinx-revealjs's, without Builder.app (deprecated in Sphinx 9).
@@ -318,6 +324,7 @@ class DeckBuilder(RevealjsHTMLBuilder):
             self.add_js_file(filename, **attrs)
         for filename, attrs in self.config.revealjs_js_files:
             self.add_js_file(filename, **attrs)
+        add_extension_scripts(self)
         self.add_js_file(DECK_JS)
 
     def create_translator(self, *args: Any) -> nodes.NodeVisitor:
@@ -476,3 +483,4 @@ def setup_slides(app: Sphinx) -> None:
     # reads its own (priority 500).
     app.connect("config-inited", configure_revealjs, priority=150)
     app.connect("builder-inited", check_deck_flag)
+    setup_deck_assets(app)
