@@ -34,7 +34,6 @@ from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 from sphinx.builders.dirhtml import DirectoryHTMLBuilder
-from sphinx.highlighting import PygmentsBridge
 from sphinx.writers.html5 import HTML5Translator
 from sphinx_revealjs.builders import RevealjsHTMLBuilder
 from sphinx_revealjs.nodes import (
@@ -47,6 +46,7 @@ from sphinx_revealjs.nodes import (
 from sphinx_revealjs.utils import get_internal_static_path
 from sphinx_revealjs.writers import RevealjsSlideTranslator, not_write, skip_node
 
+from . import deck_code
 from .assets import STATIC_DIR
 from .deck_assets import add_extension_scripts, setup_deck_assets, theme_as_asset
 from .warnings_ import EnvdeckWarning, warn
@@ -210,7 +210,8 @@ class DeckTranslator(RevealjsSlideTranslator):
 
     # sphinx-revealjs writes bare <code> for highlight.js (a 1 MB plugin); envdeck
     # colours code at build time with Pygments, as every other HTML page does.
-    visit_literal_block = HTML5Translator.visit_literal_block
+    # revealjs-code-block's line numbers, steps and data-id: see deck_code.
+    visit_literal_block = deck_code.visit_literal_block
     depart_literal_block = HTML5Translator.depart_literal_block
 
     def visit_section(self, node: nodes.section) -> None:
@@ -284,9 +285,11 @@ class DeckBuilder(RevealjsHTMLBuilder):
         super().init_highlighter()
         if self.config.pygments_style is None:
             # sphinx-revealjs's theme names no style, which leaves code uncoloured.
-            dark = self.config.revealjs_style_theme in DARK_THEMES
+            dark = deck_code.custom_theme_is_dark(self.config, self.srcdir)
+            if dark is None:
+                dark = self.config.revealjs_style_theme in DARK_THEMES
             style = PYGMENTS_DARK if dark else PYGMENTS_LIGHT
-            self.highlighter = PygmentsBridge("html", style)
+            self.highlighter = deck_code.DeckPygmentsBridge("html", style)
 
     def init_css_files(self) -> None:
         # As sphinx-revealjs's, plus what it leaves out: Pygments, the style sheets
@@ -346,6 +349,11 @@ class DeckBuilder(RevealjsHTMLBuilder):
     def copy_static_files(self) -> None:
         # The deck's own files come with the builder's static files; the features'
         # CSS (envcheck badges) comes through assets.add_css, as in every HTML build.
+        # Extensions for decks add their folders at builder-inited, after init()
+        # made html_static_path a separate list (sphinx_revealjs.ext.footnotes).
+        for folder in self.config.revealjs_static_path:
+            if folder not in self.config.html_static_path:
+                self.config.html_static_path.append(folder)
         super().copy_static_files()
         static = Path(self.outdir, "_static")
         for name in (DECK_CSS, DECK_JS):
