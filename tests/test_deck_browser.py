@@ -206,9 +206,11 @@ def test_code_is_coloured_and_math_is_rendered(page, deck):
     assert keyword.evaluate("el => getComputedStyle(el).color") != page.locator(
         "div.highlight span.n"
     ).first.evaluate("el => getComputedStyle(el).color")
-    fraction = box(page, "span.math mfrac")
-    # Rendered as MathML: the fraction is a box taller than one line of text.
-    assert fraction["height"] > box(page, "span.math mi")["height"]
+    page.wait_for_function("window.MathJax && MathJax.startup && MathJax.startup.promise")
+    page.evaluate("MathJax.startup.promise")
+    fraction = box(page, "span.math mjx-mfrac")
+    # Typeset: the fraction is a box taller than one letter.
+    assert fraction["height"] > box(page, "span.math mjx-mi")["height"]
 
 
 def test_seed_cards_lie_side_by_side_inside_the_16_9_frame(page, deck, requests, shots):

@@ -11,8 +11,8 @@ What the subclass changes, and why:
   envdeck's ``envdeck_theme`` / ``_transition`` / ``_aspect_ratio`` /
   ``_slide_numbers`` as defaults that a user's own ``revealjs_*`` values override;
 * offline and small: code is coloured by Pygments at build time (not by the 1 MB
-  highlight.js plugin), math is written as MathML at build time (not MathJax from
-  a CDN), and only the reveal.js files the deck uses are copied, theme fonts that
+  highlight.js plugin), math is rendered by MathJax from ``_static`` (see
+  offline_math), and only the reveal.js files the deck uses are copied, theme fonts that
   reveal.js would fetch from Google Fonts are left out;
 * a MyST ``---`` (a docutils transition) between a slide's blocks breaks the slide
   without a heading; inside a directive it stays a rule;
@@ -66,8 +66,6 @@ ASPECT_SIZES = {"16:9": (1280, 720), "16:10": (1280, 800), "4:3": (1024, 768)}
 
 #: reveal.js's speaker view (``S`` key): shows ``<aside class="notes">``.
 NOTES_PLUGIN = {"name": "RevealNotes", "src": "revealjs/plugin/notes/notes.js"}
-
-MATHML_RENDERER = "envdeck-mathml"
 
 #: reveal.js themes with a dark background, which get a dark Pygments style.
 DARK_THEMES = frozenset({"black", "black-contrast", "blood", "dracula", "league", "moon", "night"})
@@ -161,47 +159,6 @@ def check_deck_flag(app: Sphinx) -> None:
         )
 
 
-# --- math: MathML at build time --------------------------------------------
-
-
-def _mathml(self: HTML5Translator, node: nodes.Element, *, block: bool) -> str:
-    from docutils.utils.math.latex2mathml import tex2mathml
-
-    latex = node.astext()
-    try:
-        return tex2mathml(latex, as_block=block)
-    except Exception as err:  # docutils raises several types for bad LaTeX
-        warn(
-            f"cannot render math {latex!r} as MathML: {err}; the deck shows its LaTeX",
-            EnvdeckWarning.SLIDES,
-            location=node,
-        )
-        return f'<code class="math">{self.encode(latex)}</code>'
-
-
-def visit_math_mathml(self: HTML5Translator, node: nodes.math) -> None:
-    self.body.append(self.starttag(node, "span", "", CLASS="math"))
-    self.body.append(_mathml(self, node, block=False))
-    self.body.append("</span>")
-    raise nodes.SkipNode
-
-
-def visit_math_block_mathml(self: HTML5Translator, node: nodes.math_block) -> None:
-    from sphinx.util.math import get_node_equation_number
-
-    self.body.append(self.starttag(node, "div", CLASS="math"))
-    if node.get("number"):
-        number = get_node_equation_number(self, node)
-        self.body.append(f'<span class="eqno">({number})</span>')
-    # Equations separated by a blank line are aligned rows, as with MathJax.
-    parts = [part for part in node.astext().split("\n\n") if part.strip()]
-    block = nodes.math_block("", r" \\ ".join(parts))
-    block.source, block.line = node.source, node.line
-    self.body.append(_mathml(self, block, block=True))
-    self.body.append("</div>\n")
-    raise nodes.SkipNode
-
-
 # --- the translator -----------------------------------------------------------
 
 
@@ -263,11 +220,6 @@ class DeckBuilder(RevealjsHTMLBuilder):
             static_path.remove(internal)
         # A separate list: extensions append their own static dirs to it.
         self.config.html_static_path = list(static_path)
-        registry = _registry(self)
-        if MATHML_RENDERER not in registry.html_inline_math_renderers:
-            registry.add_html_math_renderer(
-                MATHML_RENDERER, (visit_math_mathml, None), (visit_math_block_mathml, None)
-            )
 
     def get_builder_config(self, option: str, default: str) -> Any:
         # Under the name `html` this builder must still read `revealjs_*` options.
@@ -275,11 +227,6 @@ class DeckBuilder(RevealjsHTMLBuilder):
             return getattr(self.config, f"revealjs_{option}")
         except AttributeError:
             return super().get_builder_config(option, default)
-
-    @property
-    def math_renderer_name(self) -> str:
-        # Not MathJax: it would be fetched from a CDN when the deck is viewed.
-        return MATHML_RENDERER
 
     def init_highlighter(self) -> None:
         super().init_highlighter()
