@@ -184,7 +184,8 @@ def test_arrow_keys_move_between_slides(page, deck, requests, shots):
     assert indices(page) == (1, 0)
     go(page, "ArrowLeft")
     assert indices(page) == (0, 0)
-    assert page.evaluate("Reveal.getTotalSlides()") == 7
+    # Six slides of the page, then the closing slide that lists its lesson.
+    assert page.evaluate("Reveal.getTotalSlides()") == 8
     assert_local(requests, deck)
 
 

@@ -49,6 +49,7 @@ from sphinx_revealjs.writers import RevealjsSlideTranslator, not_write, skip_nod
 from . import deck_code
 from .assets import STATIC_DIR
 from .deck_assets import add_extension_scripts, setup_deck_assets, theme_as_asset
+from .deck_course import setup_deck_course
 from .warnings_ import EnvdeckWarning, warn
 
 if TYPE_CHECKING:
@@ -439,3 +440,4 @@ def setup_slides(app: Sphinx) -> None:
     app.connect("config-inited", configure_revealjs, priority=150)
     app.connect("builder-inited", check_deck_flag)
     setup_deck_assets(app)
+    setup_deck_course(app)
