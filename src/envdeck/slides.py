@@ -67,6 +67,9 @@ ASPECT_SIZES = {"16:9": (1280, 720), "16:10": (1280, 800), "4:3": (1024, 768)}
 
 #: reveal.js's speaker view (``S`` key): shows ``<aside class="notes">``.
 NOTES_PLUGIN = {"name": "RevealNotes", "src": "revealjs/plugin/notes/notes.js"}
+#: envdeck's plugin that continues a slide too tall for the frame on the next ones.
+SPLIT_JS = "envdeck-split.js"
+SPLIT_PLUGIN = {"name": "EnvdeckSplit", "src": SPLIT_JS}
 
 #: reveal.js themes with a dark background, which get a dark Pygments style.
 DARK_THEMES = frozenset({"black", "black-contrast", "blood", "dracula", "league", "moon", "night"})
@@ -141,8 +144,9 @@ def configure_revealjs(app: Sphinx, config: Config) -> None:
         config.revealjs_use_section_ids = True
 
     plugins = list(config.revealjs_script_plugins or [])
-    if not any(p.get("name") == NOTES_PLUGIN["name"] for p in plugins if isinstance(p, dict)):
-        plugins.append(dict(NOTES_PLUGIN))
+    for plugin in (NOTES_PLUGIN, SPLIT_PLUGIN):
+        if not any(p.get("name") == plugin["name"] for p in plugins if isinstance(p, dict)):
+            plugins.append(dict(plugin))
     config.revealjs_script_plugins = plugins
 
     if config.slide:
@@ -304,7 +308,7 @@ class DeckBuilder(RevealjsHTMLBuilder):
                 self.config.html_static_path.append(folder)
         super().copy_static_files()
         static = Path(self.outdir, "_static")
-        for name in (DECK_CSS, DECK_JS):
+        for name in (DECK_CSS, DECK_JS, SPLIT_JS):
             shutil.copyfile(STATIC_DIR / name, static / name)
         for relpath in sorted(self.revealjs_files()):
             copy_revealjs_file(relpath, static)
