@@ -123,6 +123,9 @@ D_VALUES: dict[str, tuple[str, object]] = {
     "envdeck_check_failures": ("silent", "silent"),
     "envdeck_env_allowlist": ("VIRTUAL_ENV, CONDA_PREFIX", ["VIRTUAL_ENV", "CONDA_PREFIX"]),
     "envdeck_timestamps": ("true", True),
+    "envdeck_handout_style": ("yes", True),
+    # Relative to conf.py's directory; the test makes it (a missing one warns).
+    "envdeck_project": ("sub", "sub"),
 }
 
 
@@ -134,6 +137,9 @@ def test_the_d_table_covers_every_value():
 def test_every_value_takes_dash_d(make_app, tmp_path, name):
     text, expected = D_VALUES[name]
     (tmp_path / "conf.py").write_text('extensions = ["envdeck"]\n')
+    if name == "envdeck_project":
+        (tmp_path / "sub").mkdir()
+        expected = str(tmp_path / "sub")
     app = make_app("html", srcdir=tmp_path, confoverrides={name: text})
     assert app._warning.getvalue() == ""
     assert app.config[name] == expected
