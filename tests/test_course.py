@@ -654,9 +654,9 @@ def test_single_page_handout_shows_deep_headings_as_headings(
 
 
 def test_deck_configuration_slides_list_every_option(builds: dict[str, CourseBuild]) -> None:
-    # On the deck the one table is three, by topic, with the names written out.
+    # On the deck the one table is four, by topic, with the names written out.
     soup = builds["deck"].html("authoring/configuration.html")
     tables = [t for t in soup.select("table") if t.select_one("th").get_text(strip=True) == "Name"]
-    assert len(tables) == 3
+    assert len(tables) == 4
     names = [code.get_text() for t in tables for code in t.select("td:first-child code")]
     assert sorted(names) == sorted(option.name for option in OPTIONS)
