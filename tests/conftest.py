@@ -70,6 +70,20 @@ class Built:
 BuildFn = Callable[..., Built]
 
 
+#: UV_PROJECT_ENVIRONMENT as the tests were started (CI runs some Pythons with
+#: `.venv-3.x`): where this course's own environment is
+COURSE_ENVIRONMENT = os.environ.get("UV_PROJECT_ENVIRONMENT")
+
+
+@pytest.fixture
+def course_environment(monkeypatch: pytest.MonkeyPatch) -> str:
+    """For checks of this course itself: uv's setting as the shell gave it (tests of
+    projects made in tmp_path take it away), and the name of the course's venv."""
+    if COURSE_ENVIRONMENT:
+        monkeypatch.setenv("UV_PROJECT_ENVIRONMENT", COURSE_ENVIRONMENT)
+    return Path(COURSE_ENVIRONMENT or ".venv").name
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _checks_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """What the checks keep between runs goes to a directory of this test session,

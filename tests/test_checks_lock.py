@@ -50,7 +50,7 @@ def course(tmp_path: Path) -> Path:
     return project
 
 
-def test_lockfile_of_this_course_passes() -> None:
+def test_lockfile_of_this_course_passes(course_environment: str) -> None:
     result = run_check("lockfile", CheckContext(project=REPO, timeout=30))
     assert result.status is Status.PASS, result.summary
     lock = read_lock(REPO / "uv.lock")
@@ -60,7 +60,7 @@ def test_lockfile_of_this_course_passes() -> None:
         == f"{artifacts} of {artifacts} distributions (sdists and wheels) hashed"
     )
     assert result.facts["fresh"] == "up to date with pyproject.toml (uv lock --check)"
-    assert result.facts["environment"].endswith("(the project's .venv)")
+    assert result.facts["environment"].endswith(f"(the project's {course_environment})")
     assert f"uv.lock pins {pins(lock)}, all hashed, fresh" in result.summary
     # uv locks some packages once per resolution fork: the count is of names.
     names = len({p.name for p in lock.packages})
@@ -289,7 +289,7 @@ def test_readers_reject_what_is_not_a_lock(tmp_path: Path, reader: bool) -> None
 # --- freeze -------------------------------------------------------------------------------
 
 
-def test_freeze_of_this_course_against_its_lock() -> None:
+def test_freeze_of_this_course_against_its_lock(course_environment: str) -> None:
     result = run_check("freeze", CheckContext(project=REPO))
     assert result.status is Status.PASS, result.summary
     lock = read_lock(REPO / "uv.lock")

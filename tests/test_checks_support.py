@@ -29,8 +29,8 @@ OUTSIDE_ENVIRONMENT = ("VIRTUAL_ENV", "UV_PROJECT_ENVIRONMENT")
 
 @pytest.fixture(autouse=True)
 def _no_outside_project_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    """CI runs some Pythons with UV_PROJECT_ENVIRONMENT=.venv-3.x; the projects made in
-    these tests keep their venv in `.venv`."""
+    """The projects made in these tests keep their venv in `.venv`, whatever
+    UV_PROJECT_ENVIRONMENT the shell running the tests has."""
     monkeypatch.delenv("UV_PROJECT_ENVIRONMENT", raising=False)
 
 

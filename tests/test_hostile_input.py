@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from test_checks_support import _no_outside_project_environment  # noqa: F401
 
 from envdeck.checks import CheckContext, Status, run_check
 from envdeck.envcheck import repeated_options

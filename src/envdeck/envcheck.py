@@ -49,13 +49,16 @@ _FIELD_OPTION = re.compile(r"\s*:([^:\s][^:]*):(?:\s|$)")
 _YAML_OPTION = re.compile(r"([^\s:#][^:]*):(?:\s|$)")
 
 
+_OPENING = re.compile(r"\s*(`{3,}|~{3,}|:{3,}|\.\. )")
+
+
 def repeated_options(block_text: str) -> list[str]:
     """Options named more than once in a directive's text.
 
     MyST keeps the last of them without a word (docutils refuses an rST directive
     with a repeated option before it runs): ``:show:`` twice is a mistake to report.
     """
-    lines = block_text.splitlines()[1:]
+    lines = block_text.splitlines()[1:]  # the opening line names no option
     names: list[str] = []
     if lines and lines[0].strip() == "---":  # a YAML block of options
         for line in lines[1:]:
@@ -101,10 +104,26 @@ class _EnvcheckBase(SphinxDirective):
         warn(message, EnvdeckWarning.DIRECTIVE, location=self.get_location())
 
     def warn_repeated(self) -> None:
-        for option in repeated_options(self.block_text):
+        for option in repeated_options(self.directive_text()):
             value = self.options.get(option) or ""
             last = f"; the last ({value!r}) is used" if value else ""
             self.warn(f"{self.name}: :{option}: is given more than once{last}")
+
+    def directive_text(self) -> str:
+        """The directive as written, opening line and options included.
+
+        MyST-Parser before 5 passes the body alone as ``block_text``; then the page's
+        source (as the parser read it, after the Jinja stage) gives the lines.
+        """
+        if _OPENING.match(self.block_text):
+            return self.block_text
+        source = self.env.temp_data.get(_SOURCE_KEY)
+        if source is None:
+            return ""
+        lines = source.splitlines()[self.lineno - 1 :]
+        if not lines or self.name not in lines[0] or not _OPENING.match(lines[0]):
+            return ""  # an included file's line: its text is not at hand
+        return "\n".join(lines)
 
     def project(self) -> str | None:
         """The checked directory, absolute; None (after a warning) if it does not exist."""
@@ -281,6 +300,14 @@ def _skip(self: Any, node: nodes.Node) -> None:
 _SKIP = (_skip, None)
 
 
+_SOURCE_KEY = "envdeck_source"
+
+
+def remember_source(app: Sphinx, docname: str, source: list[str]) -> None:
+    """Keep the text the parser will read, for the lifetime of the page's reading."""
+    app.env.temp_data[_SOURCE_KEY] = source[0]
+
+
 def setup_envcheck(app: Sphinx) -> None:
     # The placeholders never reach a writer (RenderEnvchecks replaces them); if one
     # ever did, it is skipped rather than failing the build.
@@ -292,6 +319,8 @@ def setup_envcheck(app: Sphinx) -> None:
         texinfo=_SKIP,
     )  # fmt: skip
     app.add_directive("envcheck", EnvcheckDirective)
+    # After every other source-read handler (the Jinja stage included).
+    app.connect("source-read", remember_source, priority=900)
     app.add_directive("envcheck-report", EnvcheckReportDirective)
     app.add_post_transform(RenderEnvcheckReports)
     app.add_post_transform(RenderEnvchecks)
