@@ -87,3 +87,40 @@ def test_sidebars_of_the_doc_set_s_theme_do_not_reach_the_deck(build):
     }
     built = build(pages, conf=conf, confoverrides={"slide": True})
     assert "DECKBRANCH" in built.html().get_text()
+
+
+# An extension that injects its own templates in front of the theme's at builder-inited,
+# as ABlog does (its page.html extends layout.html and overrides the body block).
+INJECTING_CONF = """
+from pathlib import Path
+from sphinx.jinja2glue import SphinxFileSystemLoader
+extensions = ["envdeck"]
+
+def inject(app):
+    templates = app.builder.templates
+    folder = str(Path(__file__).parent / "injected")
+    templates.loaders.insert(templates.templatepathlen, SphinxFileSystemLoader(folder))
+
+def setup(app):
+    app.connect("builder-inited", inject)
+"""
+INJECTED_PAGE = (
+    '{%- extends "layout.html" %}\n{% block body %}<p>INJECTED-PAGE</p>{{ body }}{% endblock %}\n'
+)
+
+
+@pytest.mark.parametrize("slide", [True, False])
+def test_templates_an_extension_injects_do_not_replace_the_deck(build, slide):
+    pages = {"index.md": "# Deck\n\n## First\n\nOne.\n\n## Second\n\nTwo.\n"}
+    pages["injected/page.html"] = INJECTED_PAGE
+    built = build(
+        pages,
+        conf=INJECTING_CONF + "exclude_patterns = ['injected']\n",
+        confoverrides={"slide": slide},
+    )
+    index = (built.outdir / "index.html").read_text("utf8")
+    if slide:
+        assert 'class="reveal"' in index and "Two." in index
+        assert "INJECTED-PAGE" not in index
+    else:
+        assert "INJECTED-PAGE" in index  # the handout keeps what the extension wanted

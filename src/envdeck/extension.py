@@ -8,6 +8,7 @@ from . import __version__
 from .assets import setup_assets
 from .checker_download import setup_checker_download
 from .config import setup_config
+from .deck_templates import setup_deck_templates
 from .envcheck import setup_envcheck
 from .handout import setup_handout
 from .myst import setup_myst
@@ -21,19 +22,13 @@ if TYPE_CHECKING:
 
 
 def setup_extension(app: Sphinx) -> dict[str, Any]:
-    # A course needs nothing but `extensions = ["envdeck"]`.  MyST-NB (Jupyter Book's
-    # parser) brings MyST-Parser's syntax with it and refuses to share `.md` with it
-    # (a second registration is an ExtensionError), whichever of the two loads first.
-    if "myst_nb" in app.extensions or "myst_nb" in app.config.extensions:
-        app.setup_extension("myst_nb")
-    else:
-        app.setup_extension("myst_parser")
+    setup_myst(app)
     app.setup_extension("sphinx_design")
     setup_config(app)
     setup_assets(app)
-    setup_myst(app)
     setup_templating(app)
     setup_slides(app)
+    setup_deck_templates(app)
     setup_notes(app)
     setup_envcheck(app)
     setup_reference(app)
