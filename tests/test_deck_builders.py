@@ -101,8 +101,13 @@ def inject(app):
     folder = str(Path(__file__).parent / "injected")
     templates.loaders.insert(templates.templatepathlen, SphinxFileSystemLoader(folder))
 
+def catalog(app):
+    # A page of the extension's own, on a template of its own that extends page.html.
+    yield "catalog", {"title": "Catalog", "body": ""}, "catalog.html"
+
 def setup(app):
     app.connect("builder-inited", inject)
+    app.connect("html-collect-pages", catalog)
 """
 INJECTED_PAGE = (
     '{%- extends "layout.html" %}\n{% block body %}<p>INJECTED-PAGE</p>{{ body }}{% endblock %}\n'
@@ -113,6 +118,9 @@ INJECTED_PAGE = (
 def test_templates_an_extension_injects_do_not_replace_the_deck(build, slide):
     pages = {"index.md": "# Deck\n\n## First\n\nOne.\n\n## Second\n\nTwo.\n"}
     pages["injected/page.html"] = INJECTED_PAGE
+    pages["injected/catalog.html"] = (
+        '{%- extends "page.html" %}{% block body %}<p>CATALOG</p>{% endblock %}\n'
+    )
     built = build(
         pages,
         conf=INJECTING_CONF + "exclude_patterns = ['injected']\n",
@@ -124,3 +132,4 @@ def test_templates_an_extension_injects_do_not_replace_the_deck(build, slide):
         assert "INJECTED-PAGE" not in index
     else:
         assert "INJECTED-PAGE" in index  # the handout keeps what the extension wanted
+    assert "CATALOG" in (built.outdir / "catalog.html").read_text("utf8")

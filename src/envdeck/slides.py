@@ -59,6 +59,7 @@ from sphinx_revealjs.writers import RevealjsSlideTranslator, not_write, skip_nod
 from .assets import STATIC_DIR
 from .config import user_set
 from .deck_assets import page_assets
+from .deck_templates import plain_page_html
 from .warnings_ import LOGGER, EnvdeckWarning, warn
 
 if TYPE_CHECKING:
@@ -78,9 +79,6 @@ ASPECT_SIZES = {"16:9": (1280, 720), "16:10": (1280, 800), "4:3": (1024, 768)}
 NOTES_PLUGIN = {"name": "RevealNotes", "src": "revealjs/plugin/notes/notes.js"}
 
 MATHML_RENDERER = "envdeck-mathml"
-
-#: Sphinx's own page template, for pages in a deck that are not slides.
-PLAIN_PAGE = "basic/page.html"
 
 #: reveal.js themes with a dark background, which get a dark Pygments style.
 DARK_THEMES = frozenset({"black", "black-contrast", "blood", "dracula", "league", "moon", "night"})
@@ -359,14 +357,15 @@ class DeckBuilder(RevealjsHTMLBuilder):
         *args: Any,
         **kwargs: Any,
     ) -> None:
-        if pagename not in self.env.all_docs:
-            # A page that is no document (viewcode's _modules/…, from any
-            # html-collect-pages handler) has no slides: the deck's page.html would
-            # show nothing (and needs `revealjs`), so it is a plain page instead.
-            addctx = {"revealjs": self.revealjs_context, **addctx}
-            if templatename == "page.html":
-                templatename = PLAIN_PAGE
-        super().handle_page(pagename, addctx, templatename, *args, **kwargs)
+        if pagename in self.env.all_docs and templatename == "page.html":
+            super().handle_page(pagename, addctx, templatename, *args, **kwargs)
+            return
+        # A page that is no document (viewcode's _modules/…, from any
+        # html-collect-pages handler) has no slides: the deck's page.html would show
+        # nothing (and needs `revealjs`), so it is a plain page instead.
+        addctx = {"revealjs": self.revealjs_context, **addctx}
+        with plain_page_html(self.templates):
+            super().handle_page(pagename, addctx, templatename, *args, **kwargs)
 
     def update_page_context(
         self, pagename: str, templatename: str, ctx: dict[str, Any], event_arg: Any
