@@ -12,6 +12,7 @@ from .envcheck import setup_envcheck
 from .handout import setup_handout
 from .myst import setup_myst
 from .notes import setup_notes
+from .offline_math import setup_offline_math
 from .reference import setup_reference
 from .slides import setup_slides
 from .templating import setup_templating
@@ -34,6 +35,7 @@ def setup_extension(app: Sphinx) -> dict[str, Any]:
     setup_myst(app)
     setup_templating(app)
     setup_slides(app)
+    setup_offline_math(app)
     setup_notes(app)
     setup_envcheck(app)
     setup_reference(app)
