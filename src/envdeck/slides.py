@@ -25,7 +25,8 @@ sphinx-design's script only where there are tabs and of its style sheet only the
 rules of the components on the page, and reveal.js's speaker view only when it is
 asked for.  A feature that adds a file to the deck adds it to
 :data:`envdeck.deck_assets.WHERE_USED` too, unless every page needs it; the choice
-is made in ``update_page_context`` from the page's HTML (:mod:`envdeck.deck_assets`).
+is made at ``html-page-context``, after the other extensions added a page's own
+files (MathJax, sphinx-tabs'), from the page's HTML (:mod:`envdeck.deck_assets`).
 
 Everything envdeck takes from sphinx-revealjs's internals is listed in
 :data:`REVEALJS_INTERNALS`, and ``tests/test_slides_internals.py`` fails loudly
@@ -339,11 +340,6 @@ class DeckBuilder(RevealjsHTMLBuilder):
         # A deck has no sidebars; html_sidebars may name templates only the doc
         # set's own theme has (a template that replaces page.html renders them).
         ctx["sidebars"] = []
-        # configure_theme() inserted the theme as a plain string, which stops
-        # Sphinx from sorting the style sheets by priority: sort them here.
-        ctx["css_files"] = sorted(ctx["css_files"], key=lambda css: getattr(css, "priority", 150))
-        # What this page loads: what it uses (deck_assets.py).
-        page_assets(self, ctx, NOTES_PLUGIN["name"])
 
     def init_js_files(self) -> None:
         # As sphinx-revealjs's, without Builder.app (deprecated in Sphinx 9).
@@ -505,6 +501,23 @@ def copy_font_css(source: Path, target: Path) -> None:
     target.write_text(_FONT_FACE.sub(woff_only, source.read_text("utf8")), "utf8")
 
 
+def choose_page_assets(
+    app: Sphinx, pagename: str, templatename: str, ctx: dict[str, Any], doctree: Any
+) -> None:
+    """What a deck page loads: what it uses (deck_assets.py).
+
+    Chosen at html-page-context after the other extensions' handlers, which add a
+    page's own files there (MathJax on a page with math, sphinx-tabs' files on a
+    page with tabs) to the builder's list that ``ctx`` holds.
+    """
+    if not isinstance(app.builder, DeckBuilder):
+        return
+    # configure_theme() inserted the theme as a plain string, which stops Sphinx
+    # from sorting the style sheets by priority (theme_as_asset made it an asset).
+    ctx["css_files"] = sorted(ctx["css_files"], key=lambda css: getattr(css, "priority", 150))
+    page_assets(app.builder, ctx, NOTES_PLUGIN["name"])
+
+
 def setup_slides(app: Sphinx) -> None:
     app.setup_extension("sphinx_revealjs")
     # sphinx-revealjs declares parallel_read_safe False, which makes `-j` builds
@@ -523,5 +536,8 @@ def setup_slides(app: Sphinx) -> None:
     # reads its own (priority 500).
     app.connect("config-inited", configure_revealjs, priority=150)
     app.connect("builder-inited", check_deck_flag)
+    # Late: after every extension added its page's files; before the deck's
+    # network check (priority 900) sees what the page loads.
+    app.connect("html-page-context", choose_page_assets, priority=800)
     setup_deck_extensions(app)
     setup_deck_course(app)
