@@ -41,6 +41,15 @@ def test_a_lesson_has_a_title_slide_from_front_matter_and_conf(build):
     assert index.select_one(".envdeck-byline").get_text() == "A. Teacher"
 
 
+def test_a_title_with_an_icon_gives_its_text_not_svg_source(build):
+    # sphinx-design's badges page, as its docs title it: an octicon is raw HTML.
+    pages = {**COURSE, "two.md": "# Lesson two {octicon}`star`\n\n## Point\n\nText.\n"}
+    conf = CONF.replace('["envdeck"]', '["sphinx_design", "envdeck"]')
+    built = build(pages, conf=conf, confoverrides={"slide": "1"})
+    assert slides(built, "two")[0].h1.get_text() == "Lesson two"
+    assert slides(built, "one")[-1].select_one(".envdeck-next a").get_text() == "Lesson two"
+
+
 def test_closing_slides_link_on_through_the_toctree(build):
     built = build(COURSE, conf=CONF, confoverrides={"slide": "1"})
     index = slides(built, "index")[-1]

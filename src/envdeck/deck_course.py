@@ -19,13 +19,21 @@ from __future__ import annotations
 from html import escape
 from typing import TYPE_CHECKING, Any
 
+from docutils import nodes
+
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
 
+def _text(title: nodes.Node) -> str:
+    # Without raw HTML (sphinx-design's octicons): as text it is SVG source.
+    texts = title.findall(nodes.Text)
+    return "".join(t.astext() for t in texts if not isinstance(t.parent, nodes.raw)).strip()
+
+
 def _title_of(app: Sphinx, docname: str) -> str:
     title = app.env.titles.get(docname)
-    return escape(title.astext()) if title is not None else escape(docname)
+    return escape(_text(title)) if title is not None else escape(docname)
 
 
 def _link(app: Sphinx, pagename: str, docname: str) -> str:
@@ -46,7 +54,7 @@ def title_slide(app: Sphinx, pagename: str) -> str:
     if not (meta.get("subtitle") or author or date):
         return ""
     title = app.env.titles.get(pagename)
-    if title is not None and subtitle == title.astext():
+    if title is not None and subtitle == _text(title):
         subtitle = ""  # the course's index, titled as the project
     parts = [f"<h1>{_title_of(app, pagename)}</h1>"]
     if subtitle:
