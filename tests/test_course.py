@@ -183,9 +183,14 @@ def test_deck_has_a_slide_per_constraint_with_cards_check_and_notes(
         assert notes and notes[0].get_text(strip=True), title
         # A slide is a summary: nothing like the handout's paragraphs.
         assert len(slide.get_text(" ", strip=True)) < 1200, title
-    # The title slide has the overview cards and its own notes.
-    first = soup.select_one(".reveal .slides > section")
+    # A title slide (title, course, author), then the overview cards with their notes;
+    # last, the closing slide leading to the next lesson.
+    title, first = soup.select(".reveal .slides > section")[:2]
+    assert "envdeck-title-slide" in title["class"]
+    assert title.select_one(".envdeck-subtitle").get_text() == "Python Environments Workshop"
     assert len(first.select(".sd-card")) >= 2 and first.select("aside.notes")
+    closing = soup.select(".reveal .slides > section")[-1]
+    assert "envdeck-closing-slide" in closing["class"] and closing.select_one("a[href]")
 
 
 def test_check_your_setup_explains_every_check(builds: dict[str, CourseBuild]) -> None:
@@ -349,11 +354,17 @@ def test_every_lesson_slide_fits_the_frame(builds: dict[str, CourseBuild]) -> No
             for index, _ in each_slide(page, url):
                 walked += 1
                 seen = page.evaluate(probe)
-                assert seen["parts"] >= 3, (index, seen)
+                # The title and closing slides have a heading and no cards.
+                framing = page.evaluate(
+                    "Reveal.getCurrentSlide().matches('.envdeck-title-slide, "
+                    ".envdeck-closing-slide')"
+                )
+                assert seen["parts"] >= (1 if framing else 3), (index, seen)
                 assert not seen["out"], (index, seen)
             total = page.evaluate("Reveal.getTotalSlides()")
-            # The title, each constraint and its exercise, then the workshop's end.
-            assert total == 1 + 2 * len(CONSTRAINTS) + len(WORKSHOP_SECTIONS)
+            # The title, each constraint and its exercise, the workshop's end, then
+            # envdeck's closing slide (the way on to the next lesson).
+            assert total == 2 + 2 * len(CONSTRAINTS) + len(WORKSHOP_SECTIONS) + 1
             assert walked == total
         finally:
             browser.close()

@@ -184,7 +184,11 @@ def test_arrow_keys_move_between_slides(page, deck, requests, shots):
     assert indices(page) == (1, 0)
     go(page, "ArrowLeft")
     assert indices(page) == (0, 0)
-    assert page.evaluate("Reveal.getTotalSlides()") == 7
+    # Six slides of the page, the "(cont.)" slides that its long ones go on over,
+    # then the closing slide that lists its lesson.
+    continued = page.evaluate("document.querySelectorAll('section.envdeck-continued').length")
+    assert continued > 0
+    assert page.evaluate("Reveal.getTotalSlides()") == 8 + continued
     assert_local(requests, deck)
 
 
@@ -206,9 +210,11 @@ def test_code_is_coloured_and_math_is_rendered(page, deck):
     assert keyword.evaluate("el => getComputedStyle(el).color") != page.locator(
         "div.highlight span.n"
     ).first.evaluate("el => getComputedStyle(el).color")
-    fraction = box(page, "span.math mfrac")
-    # Rendered as MathML: the fraction is a box taller than one line of text.
-    assert fraction["height"] > box(page, "span.math mi")["height"]
+    page.wait_for_function("window.MathJax && MathJax.startup && MathJax.startup.promise")
+    page.evaluate("MathJax.startup.promise")
+    fraction = box(page, "span.math mjx-mfrac")
+    # Typeset: the fraction is a box taller than one letter.
+    assert fraction["height"] > box(page, "span.math mjx-mi")["height"]
 
 
 def test_seed_cards_lie_side_by_side_inside_the_16_9_frame(page, deck, requests, shots):
@@ -234,32 +240,52 @@ def test_seed_cards_lie_side_by_side_inside_the_16_9_frame(page, deck, requests,
     assert_local(requests, deck)
 
 
-def test_tall_slide_is_scaled_down_into_the_frame(page, deck, shots):
-    open_deck(page, f"{deck}/index.html#/2")
-    assert "A long slide" in page.evaluate("Reveal.getCurrentSlide().textContent")
-    page.screenshot(path=shots / "deck-2-long.png")
-    slide = page.locator(".reveal .slides section.present:not(.stack)")
-    scale = float(slide.get_attribute("data-envdeck-scale"))
-    assert 0.45 <= scale < 1
-    frame = box(page, ".reveal .slides")
-    last = slide.locator("li").last.bounding_box()
-    assert inside(last, frame), "the last point is cut off"
-    assert inside(slide.locator("h2").bounding_box(), frame)
+def parts_of(page: Any, title: str) -> list[dict[str, Any]]:
+    """The slide titled ``title`` and its "(cont.)" slides, each shown and measured."""
+    found = []
+    for h, v in browser_support.each_slide(page, page.url):
+        heading = page.evaluate("(Reveal.getCurrentSlide().querySelector('h2') || {}).textContent")
+        if heading in (title, f"{title} (cont.)"):
+            slide = page.locator(".reveal .slides section.present:not(.stack)")
+            found.append(
+                {
+                    "at": (h, v),
+                    "heading": heading,
+                    "scale": float(slide.get_attribute("data-envdeck-scale")),
+                    "items": slide.locator("li").all_inner_texts(),
+                    "inside": inside(
+                        slide.locator("li").last.bounding_box(), box(page, ".reveal .slides")
+                    ),
+                }
+            )
+    return found
 
 
-def test_taller_slide_scrolls_to_its_last_line(page, deck, shots):
-    open_deck(page, f"{deck}/index.html#/3")
-    assert "A very long slide" in page.evaluate("Reveal.getCurrentSlide().textContent")
-    slide = page.locator(".reveal .slides section.present:not(.stack)")
-    # At the smallest scale it still overflows: it scrolls instead of being cut.
-    assert float(slide.get_attribute("data-envdeck-scale")) < 0.5
-    assert "envdeck-scroll" in slide.get_attribute("class")
-    frame = box(page, ".reveal .slides")
-    last = slide.locator("li").last
-    assert not inside(last.bounding_box(), frame)
-    slide.evaluate("el => { el.scrollTop = el.scrollHeight; }")
-    assert inside(last.bounding_box(), frame)
-    page.screenshot(path=shots / "deck-3-very-long-scrolled.png")
+@pytest.mark.parametrize(
+    ("title", "count", "template"),
+    [
+        ("A long slide", 18, "point number {}, which takes a line of its own"),
+        ("A very long slide", 60, "point {} of far too many for one slide"),
+    ],
+)
+def test_a_tall_slide_goes_on_over_cont_slides_at_full_size(
+    page, deck, shots, title, count, template
+):
+    open_deck(page, f"{deck}/index.html")
+    parts = parts_of(page, title)
+    assert len(parts) >= 2, parts
+    assert parts[0]["heading"] == title
+    assert all(part["heading"] == f"{title} (cont.)" for part in parts[1:])
+    # Each part below the first, in the order of the source, readable and whole.
+    assert [part["at"][1] for part in parts] == list(
+        range(parts[0]["at"][1], parts[0]["at"][1] + len(parts))
+    )
+    assert all(part["scale"] >= 0.7 and part["inside"] for part in parts), parts
+    items = [item for part in parts for item in part["items"]]
+    assert items == [template.format(i) for i in range(1, count + 1)]
+    h, v = parts[1]["at"]
+    page.evaluate(f"Reveal.slide({h}, {v})")
+    page.screenshot(path=shots / f"deck-cont-{count}.png")
 
 
 def test_notes_are_hidden_on_the_slide_and_shown_in_the_speaker_view(page, deck, requests, shots):

@@ -257,13 +257,17 @@ def test_deck_is_the_lesson_then_an_exercise_per_constraint_then_the_end(
     builds: dict[str, CourseBuild],
 ) -> None:
     slides = deck_slides(builds["deck"])
-    ids = [slide.get("id") for slide in slides]
-    expected: list[str | None] = [None]  # the title slide's section has the page's id
+    # envdeck's title slide, then the page's opening slide (its section has the
+    # page's id), the lesson, and envdeck's closing slide.
+    assert "envdeck-title-slide" in slides[0].get("class", [])
+    assert "envdeck-closing-slide" in slides[-1].get("class", [])
+    ids = [slide.get("id") for slide in slides[1:-1]]
+    expected: list[str] = ["python-environment-lifecycle-constraints"]
     for section_id in CONSTRAINTS:
         expected += [section_id, "exercise"]
     expected += list(WORKSHOP_SECTIONS)
     assert len(ids) == len(expected), ids
-    for got, want in zip(ids[1:], expected[1:], strict=True):
+    for got, want in zip(ids, expected, strict=True):
         assert got is not None and got.startswith(want), (got, want)
 
 
@@ -310,7 +314,7 @@ def test_workshop_ends_with_what_to_use_instead_and_takeaways(
 def test_the_opening_question_sets_up_the_first_constraint(
     builds: dict[str, CourseBuild],
 ) -> None:
-    slides = deck_slides(builds["deck"])
+    slides = deck_slides(builds["deck"])[1:]  # after envdeck's title slide
     opening = " ".join(slides[0].select_one("aside.notes").get_text().split())
     assert "moved a project folder" in opening
     assert slides[1].get("id") == "path-dependency-and-portability"

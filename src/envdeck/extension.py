@@ -13,6 +13,7 @@ from .envcheck import setup_envcheck
 from .handout import setup_handout
 from .myst import setup_myst
 from .notes import setup_notes
+from .offline_math import setup_offline_math
 from .reference import setup_reference
 from .slides import setup_slides
 from .templating import setup_templating
@@ -29,6 +30,7 @@ def setup_extension(app: Sphinx) -> dict[str, Any]:
     setup_templating(app)
     setup_slides(app)
     setup_deck_templates(app)
+    setup_offline_math(app)
     setup_notes(app)
     setup_envcheck(app)
     setup_reference(app)

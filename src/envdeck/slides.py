@@ -12,8 +12,8 @@ What the subclass changes, and why:
   envdeck's ``envdeck_theme`` / ``_transition`` / ``_aspect_ratio`` /
   ``_slide_numbers`` as defaults that a user's own ``revealjs_*`` values override;
 * offline and small: code is coloured by Pygments at build time (not by the 1 MB
-  highlight.js plugin), math is written as MathML at build time (not MathJax from
-  a CDN), and only the reveal.js files the deck uses are copied, theme fonts that
+  highlight.js plugin), math is rendered by MathJax from ``_static`` (see
+  offline_math), and only the reveal.js files the deck uses are copied, theme fonts that
   reveal.js would fetch from Google Fonts are left out;
 * a MyST ``---`` (a docutils transition) between a slide's blocks breaks the slide
   without a heading; inside a directive it stays a rule;
@@ -25,7 +25,8 @@ sphinx-design's script only where there are tabs and of its style sheet only the
 rules of the components on the page, and reveal.js's speaker view only when it is
 asked for.  A feature that adds a file to the deck adds it to
 :data:`envdeck.deck_assets.WHERE_USED` too, unless every page needs it; the choice
-is made in ``update_page_context`` from the page's HTML (:mod:`envdeck.deck_assets`).
+is made at ``html-page-context``, after the other extensions added a page's own
+files (MathJax, sphinx-tabs'), from the page's HTML (:mod:`envdeck.deck_assets`).
 
 Everything envdeck takes from sphinx-revealjs's internals is listed in
 :data:`REVEALJS_INTERNALS`, and ``tests/test_slides_internals.py`` fails loudly
@@ -43,7 +44,6 @@ from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 from sphinx.builders.dirhtml import DirectoryHTMLBuilder
-from sphinx.highlighting import PygmentsBridge
 from sphinx.writers.html5 import HTML5Translator
 from sphinx_revealjs.builders import RevealjsHTMLBuilder
 from sphinx_revealjs.nodes import (
@@ -56,10 +56,13 @@ from sphinx_revealjs.nodes import (
 from sphinx_revealjs.utils import get_internal_static_path
 from sphinx_revealjs.writers import RevealjsSlideTranslator, not_write, skip_node
 
+from . import deck_code
 from .assets import STATIC_DIR
 from .config import user_set
 from .deck_assets import page_assets
 from .deck_templates import plain_page_html
+from .deck_course import setup_deck_course
+from .deck_extensions import add_extension_scripts, setup_deck_extensions, theme_as_asset
 from .warnings_ import LOGGER, EnvdeckWarning, warn
 
 if TYPE_CHECKING:
@@ -77,8 +80,9 @@ ASPECT_SIZES = {"16:9": (1280, 720), "16:10": (1280, 800), "4:3": (1024, 768)}
 
 #: reveal.js's speaker view (``S`` key): shows ``<aside class="notes">``.
 NOTES_PLUGIN = {"name": "RevealNotes", "src": "revealjs/plugin/notes/notes.js"}
-
-MATHML_RENDERER = "envdeck-mathml"
+#: envdeck's plugin that continues a slide too tall for the frame on the next ones.
+SPLIT_JS = "envdeck-split.js"
+SPLIT_PLUGIN = {"name": "EnvdeckSplit", "src": SPLIT_JS}
 
 #: reveal.js themes with a dark background, which get a dark Pygments style.
 DARK_THEMES = frozenset({"black", "black-contrast", "blood", "dracula", "league", "moon", "night"})
@@ -145,8 +149,9 @@ def configure_revealjs(app: Sphinx, config: Config) -> None:
         config.revealjs_use_section_ids = True
 
     plugins = list(config.revealjs_script_plugins or [])
-    if not any(p.get("name") == NOTES_PLUGIN["name"] for p in plugins if isinstance(p, dict)):
-        plugins.append(dict(NOTES_PLUGIN))
+    for plugin in (NOTES_PLUGIN, SPLIT_PLUGIN):
+        if not any(p.get("name") == plugin["name"] for p in plugins if isinstance(p, dict)):
+            plugins.append(dict(plugin))
     config.revealjs_script_plugins = plugins
 
     if config.slide:
@@ -179,47 +184,6 @@ def check_deck_flag(app: Sphinx) -> None:
             LOGGER.info("envdeck: the deck leaves out %s", " and ".join(left_out))
 
 
-# --- math: MathML at build time --------------------------------------------
-
-
-def _mathml(self: HTML5Translator, node: nodes.Element, *, block: bool) -> str:
-    from docutils.utils.math.latex2mathml import tex2mathml
-
-    latex = node.astext()
-    try:
-        return tex2mathml(latex, as_block=block)
-    except Exception as err:  # docutils raises several types for bad LaTeX
-        warn(
-            f"cannot render math {latex!r} as MathML: {err}; the deck shows its LaTeX",
-            EnvdeckWarning.SLIDES,
-            location=node,
-        )
-        return f'<code class="math">{self.encode(latex)}</code>'
-
-
-def visit_math_mathml(self: HTML5Translator, node: nodes.math) -> None:
-    self.body.append(self.starttag(node, "span", "", CLASS="math"))
-    self.body.append(_mathml(self, node, block=False))
-    self.body.append("</span>")
-    raise nodes.SkipNode
-
-
-def visit_math_block_mathml(self: HTML5Translator, node: nodes.math_block) -> None:
-    from sphinx.util.math import get_node_equation_number
-
-    self.body.append(self.starttag(node, "div", CLASS="math"))
-    if node.get("number"):
-        number = get_node_equation_number(self, node)
-        self.body.append(f'<span class="eqno">({number})</span>')
-    # Equations separated by a blank line are aligned rows, as with MathJax.
-    parts = [part for part in node.astext().split("\n\n") if part.strip()]
-    block = nodes.math_block("", r" \\ ".join(parts))
-    block.source, block.line = node.source, node.line
-    self.body.append(_mathml(self, block, block=True))
-    self.body.append("</div>\n")
-    raise nodes.SkipNode
-
-
 # --- the translator -----------------------------------------------------------
 
 
@@ -228,7 +192,8 @@ class DeckTranslator(RevealjsSlideTranslator):
 
     # sphinx-revealjs writes bare <code> for highlight.js (a 1 MB plugin); envdeck
     # colours code at build time with Pygments, as every other HTML page does.
-    visit_literal_block = HTML5Translator.visit_literal_block
+    # revealjs-code-block's line numbers, steps and data-id: see deck_code.
+    visit_literal_block = deck_code.visit_literal_block
     depart_literal_block = HTML5Translator.depart_literal_block
 
     def visit_section(self, node: nodes.section) -> None:
@@ -256,7 +221,7 @@ class DeckTranslator(RevealjsSlideTranslator):
 # --- the builders ---------------------------------------------------------------
 
 
-class DeckHighlighter(PygmentsBridge):
+class DeckHighlighter(deck_code.DeckPygmentsBridge):
     """Sphinx's Pygments bridge, with one HTML formatter per set of options.
 
     Sphinx makes a new formatter for every code block, and a Pygments HTML
@@ -307,11 +272,6 @@ class DeckBuilder(RevealjsHTMLBuilder):
             static_path.remove(internal)
         # A separate list: extensions append their own static dirs to it.
         self.config.html_static_path = list(static_path)
-        registry = _registry(self)
-        if MATHML_RENDERER not in registry.html_inline_math_renderers:
-            registry.add_html_math_renderer(
-                MATHML_RENDERER, (visit_math_mathml, None), (visit_math_block_mathml, None)
-            )
 
     def get_builder_config(self, option: str, default: str) -> Any:
         # Under the name `html` this builder must still read `revealjs_*` options.
@@ -320,17 +280,14 @@ class DeckBuilder(RevealjsHTMLBuilder):
         except AttributeError:
             return super().get_builder_config(option, default)
 
-    @property
-    def math_renderer_name(self) -> str:
-        # Not MathJax: it would be fetched from a CDN when the deck is viewed.
-        return MATHML_RENDERER
-
     def init_highlighter(self) -> None:
         super().init_highlighter()
         style = self.config.pygments_style
         if style is None:
             # sphinx-revealjs's theme names no style, which leaves code uncoloured.
-            dark = self.config.revealjs_style_theme in DARK_THEMES
+            dark = deck_code.custom_theme_is_dark(self.config, self.srcdir)
+            if dark is None:
+                dark = self.config.revealjs_style_theme in DARK_THEMES
             style = PYGMENTS_DARK if dark else PYGMENTS_LIGHT
         self.highlighter = DeckHighlighter("html", style)
 
@@ -367,18 +324,21 @@ class DeckBuilder(RevealjsHTMLBuilder):
         with plain_page_html(self.templates):
             super().handle_page(pagename, addctx, templatename, *args, **kwargs)
 
+    def get_doc_context(self, docname: str, body: str, metatags: str) -> dict[str, Any]:
+        ctx = super().get_doc_context(docname, body, metatags)
+        # sphinx-revealjs hands the page a copy, which loses the style sheets that
+        # extensions add at html-page-context (sphinx-tabs on pages with tabs).
+        ctx["css_files"] = self._css_files
+        return ctx
+
     def update_page_context(
         self, pagename: str, templatename: str, ctx: dict[str, Any], event_arg: Any
     ) -> None:
         super().update_page_context(pagename, templatename, ctx, event_arg)
+        theme_as_asset(self, ctx)
         # A deck has no sidebars; html_sidebars may name templates only the doc
         # set's own theme has (a template that replaces page.html renders them).
         ctx["sidebars"] = []
-        # configure_theme() inserted the theme as a plain string, which stops
-        # Sphinx from sorting the style sheets by priority: sort them here.
-        ctx["css_files"] = sorted(ctx["css_files"], key=lambda css: getattr(css, "priority", 150))
-        # What this page loads: what it uses (deck_assets.py).
-        page_assets(self, ctx, NOTES_PLUGIN["name"])
 
     def init_js_files(self) -> None:
         # As sphinx-revealjs's, without Builder.app (deprecated in Sphinx 9).
@@ -388,6 +348,7 @@ class DeckBuilder(RevealjsHTMLBuilder):
             self.add_js_file(filename, **attrs)
         for filename, attrs in self.config.revealjs_js_files:
             self.add_js_file(filename, **attrs)
+        add_extension_scripts(self)
         self.add_js_file(DECK_JS)
 
     def create_translator(self, *args: Any) -> nodes.NodeVisitor:
@@ -409,9 +370,14 @@ class DeckBuilder(RevealjsHTMLBuilder):
     def copy_static_files(self) -> None:
         # The deck's own files come with the builder's static files; the features'
         # CSS (envcheck badges) comes through assets.add_css, as in every HTML build.
+        # Extensions for decks add their folders at builder-inited, after init()
+        # made html_static_path a separate list (sphinx_revealjs.ext.footnotes).
+        for folder in self.config.revealjs_static_path:
+            if folder not in self.config.html_static_path:
+                self.config.html_static_path.append(folder)
         super().copy_static_files()
         static = Path(self.outdir, "_static")
-        for name in (DECK_CSS, DECK_JS):
+        for name in (DECK_CSS, DECK_JS, SPLIT_JS):
             shutil.copyfile(STATIC_DIR / name, static / name)
         for relpath in sorted(self.revealjs_files()):
             copy_revealjs_file(relpath, static)
@@ -534,6 +500,23 @@ def copy_font_css(source: Path, target: Path) -> None:
     target.write_text(_FONT_FACE.sub(woff_only, source.read_text("utf8")), "utf8")
 
 
+def choose_page_assets(
+    app: Sphinx, pagename: str, templatename: str, ctx: dict[str, Any], doctree: Any
+) -> None:
+    """What a deck page loads: what it uses (deck_assets.py).
+
+    Chosen at html-page-context after the other extensions' handlers, which add a
+    page's own files there (MathJax on a page with math, sphinx-tabs' files on a
+    page with tabs) to the builder's list that ``ctx`` holds.
+    """
+    if not isinstance(app.builder, DeckBuilder):
+        return
+    # configure_theme() inserted the theme as a plain string, which stops Sphinx
+    # from sorting the style sheets by priority (theme_as_asset made it an asset).
+    ctx["css_files"] = sorted(ctx["css_files"], key=lambda css: getattr(css, "priority", 150))
+    page_assets(app.builder, ctx, NOTES_PLUGIN["name"])
+
+
 def setup_slides(app: Sphinx) -> None:
     app.setup_extension("sphinx_revealjs")
     # sphinx-revealjs declares parallel_read_safe False, which makes `-j` builds
@@ -552,3 +535,8 @@ def setup_slides(app: Sphinx) -> None:
     # reads its own (priority 500).
     app.connect("config-inited", configure_revealjs, priority=150)
     app.connect("builder-inited", check_deck_flag)
+    # Late: after every extension added its page's files; before the deck's
+    # network check (priority 900) sees what the page loads.
+    app.connect("html-page-context", choose_page_assets, priority=800)
+    setup_deck_extensions(app)
+    setup_deck_course(app)

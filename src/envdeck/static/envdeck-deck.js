@@ -89,20 +89,34 @@
     document.documentElement.setAttribute("data-envdeck-pdf", "ready");
   }
 
+  // MathJax (loaded with `defer` on pages with math) typesets after the page
+  // loads and changes the slides' heights: measure once it is done.
+  function typeset() {
+    var mathjax = window.MathJax;
+    if (mathjax && mathjax.startup && mathjax.startup.promise) {
+      return mathjax.startup.promise;
+    }
+    return Promise.resolve();
+  }
+
+  function settled() {
+    return Promise.all([document.fonts.ready, typeset()]);
+  }
+
   function start() {
     var reveal = window.Reveal;
     if (!reveal || !reveal.on) return;
     if (reveal.isPrintView && reveal.isPrintView()) {
       reveal.on("pdf-ready", function () {
-        document.fonts.ready.then(function () { fitPrintPages(reveal); });
+        settled().then(function () { fitPrintPages(reveal); });
       });
       return;
     }
     var run = function () {
       fitShownSlides(reveal, false);
       reveal.on("slidechanged", function () { fitShownSlides(reveal, false); });
-      // Web fonts change the text's size: measure again once they are in.
-      document.fonts.ready.then(function () {
+      // Web fonts and math change the text's size: measure again once they are in.
+      settled().then(function () {
         fitShownSlides(reveal, true);
         document.documentElement.setAttribute("data-envdeck-fit", "ready");
       });

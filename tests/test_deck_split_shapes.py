@@ -1,0 +1,133 @@
+"""The shapes of real doc sets that overflowed a slide, continued over readable slides.
+
+bench/overflow.py walks sphinx-design's and MyST-Parser's whole docs; this keeps the
+shapes that overflowed there small enough for every CI run: a long API page (autodoc
+of the standard library's ``json`` module, as MyST-Parser's API pages), a long table
+and a long code block.  Each slide, walked in headless Chromium at 1280×720, must
+fit at a scale of at least 0.7, and nothing the author wrote may be lost.  The same
+deck with envdeck's split plugin replaced by one that does nothing shows that the
+shapes are hard: there they are scaled below 0.7 or overflow.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from browser_support import LAUNCH_FLAGS, chromium_or_skip, open_deck, serve
+from sphinx.testing.util import SphinxTestApp
+
+pytestmark = pytest.mark.browser
+
+ROWS = 45
+LINES = 90
+PAGES = {
+    "index.md": "# Shapes\n\n```{toctree}\napi\ntable\ncode\n```\n",
+    "api.rst": "API\n===\n\nThe json module\n---------------\n\n"
+    ".. automodule:: json\n   :members: dump, dumps, load, loads\n",
+    "table.md": "# Table\n\n## Options\n\n| option | what it does |\n| --- | --- |\n"
+    + "".join(f"| `option_{i}` | what option {i} changes in the build |\n" for i in range(ROWS)),
+    "code.md": "# Code\n\n## A script\n\n```python\n"
+    + "".join(f"print('line {i:03d}')\n" for i in range(LINES))
+    + "```\n",
+}
+CONF = 'extensions = ["sphinx.ext.autodoc", "envdeck"]\n'
+
+#: Each slide shown in turn once envdeck-deck.js fitted it: scale, overflow, text.
+WALK = """async () => {
+  Reveal.configure({transition: "none", backgroundTransition: "none"});
+  const height = Reveal.getConfig().height;
+  const seen = [];
+  for (const slide of Reveal.getSlides()) {
+    const at = Reveal.getIndices(slide);
+    Reveal.slide(at.h, at.v || 0);
+    for (let i = 0; i < 300 && !slide.hasAttribute("data-envdeck-scale"); i++) {
+      await new Promise((done) => setTimeout(done, 10));
+    }
+    seen.push({
+      at: [at.h, at.v || 0],
+      scale: parseFloat(slide.getAttribute("data-envdeck-scale") || "1"),
+      overflow: slide.scrollHeight > height + 1,
+      rows: [...slide.querySelectorAll("tbody tr")].map((r) => r.cells[0].textContent),
+      code: [...slide.querySelectorAll("pre")].map((p) => p.textContent).join(""),
+      dt: [...slide.querySelectorAll("dl.py > dt")].map((d) => d.id),
+    });
+  }
+  return seen;
+}"""
+
+NO_SPLIT = 'window.EnvdeckSplit = {id: "envdeck-split", init: function () {}};'
+
+
+@pytest.fixture(scope="module")
+def deck(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    srcdir = tmp_path_factory.mktemp("shapes") / "src"
+    srcdir.mkdir()
+    (srcdir / "conf.py").write_text(CONF, "utf8")
+    for name, text in PAGES.items():
+        (srcdir / name).write_text(text, "utf8")
+    app = SphinxTestApp("html", srcdir=srcdir, confoverrides={"slide": "1"})
+    try:
+        app.build()
+        assert app._warning.getvalue() == ""
+        outdir = Path(app.outdir)
+    finally:
+        app.cleanup()
+    with serve(outdir) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def browser(deck: str) -> Iterator[Any]:
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=chromium_or_skip(), args=LAUNCH_FLAGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+def walk(browser: Any, url: str, split: bool) -> list[dict[str, Any]]:
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    try:
+        if not split:
+            context.route(
+                "**/envdeck-split.js",
+                lambda route: route.fulfill(body=NO_SPLIT, content_type="text/javascript"),
+            )
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        open_deck(page, url)
+        seen: list[dict[str, Any]] = page.evaluate(WALK)
+        assert not errors, errors
+        return seen
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("name", ["api", "table", "code"])
+def test_a_long_page_goes_on_over_readable_slides(browser, deck, name):
+    before = walk(browser, f"{deck}/{name}.html", split=False)
+    assert any(s["scale"] < 0.7 or s["overflow"] for s in before), before
+    after = walk(browser, f"{deck}/{name}.html", split=True)
+    assert len(after) > len(before)
+    bad = [s for s in after if s["scale"] < 0.7 or s["overflow"]]
+    assert not bad, bad
+    # Nothing lost, nothing twice, in the order of the source.
+    for key in ("rows", "code", "dt"):
+        whole = [s[key] for s in before]
+        parts = [s[key] for s in after]
+        if key == "code":
+            assert "".join(parts) == "".join(whole)
+        else:
+            assert [x for p in parts for x in p] == [x for w in whole for x in w]
+    if name == "table":
+        assert sum(len(s["rows"]) for s in after) == ROWS
+    if name == "code":
+        assert "".join(s["code"] for s in after).count("print(") == LINES
+    if name == "api":
+        assert len([d for s in after for d in s["dt"]]) == 4
