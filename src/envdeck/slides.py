@@ -60,9 +60,9 @@ from . import deck_code
 from .assets import STATIC_DIR
 from .config import user_set
 from .deck_assets import page_assets
-from .deck_templates import plain_page_html
 from .deck_course import setup_deck_course
 from .deck_extensions import add_extension_scripts, setup_deck_extensions, theme_as_asset
+from .deck_templates import plain_page_html
 from .warnings_ import LOGGER, EnvdeckWarning, warn
 
 if TYPE_CHECKING:
