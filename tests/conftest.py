@@ -7,11 +7,13 @@ import re
 import textwrap
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from io import StringIO
 from pathlib import Path
 from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
+from sphinx.testing.util import SphinxTestApp
 
 pytest_plugins = ["sphinx.testing.fixtures"]
 
@@ -129,17 +131,75 @@ def build(tmp_path: Path, make_app: Any) -> Iterator[BuildFn]:
             builds[-1].app.cleanup()
         app = make_app(buildername, srcdir=srcdir, **kwargs)
         app.build()
-        built = Built(
-            app=app,
-            srcdir=srcdir,
-            outdir=Path(app.outdir),
-            logged_warnings=_ANSI.sub("", app._warning.getvalue()),
-            status=_ANSI.sub("", app._status.getvalue()),
-        )
+        built = _built(app, srcdir)
         builds.append(built)
         return built
 
     yield _build
+    _fail_on_unread_warnings(builds)
+
+
+def _built(app: Any, srcdir: Path) -> Built:
+    return Built(
+        app=app,
+        srcdir=srcdir,
+        outdir=Path(app.outdir),
+        logged_warnings=_ANSI.sub("", app._warning.getvalue()),
+        status=_ANSI.sub("", app._status.getvalue()),
+    )
+
+
+def _fail_on_unread_warnings(builds: list[Built]) -> None:
     unread = [b.logged_warnings for b in builds if b.logged_warnings and not b.warnings_read]
     if unread:
         pytest.fail("unexpected warnings in a build:\n" + "\n".join(unread), pytrace=False)
+
+
+class SharedBuilds:
+    """Projects built once for all the tests of a module (the ``shared_builds`` fixture).
+
+    For tests that only read what a build made: each build has an output and a
+    doctree directory of its own, and its application is cleaned up as soon as it
+    has built (as between two sphinx-build processes), so that the tests' own
+    ``build`` calls start as usual.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.builds: list[Built] = []
+
+    def project(
+        self, name: str, files: dict[str, str], conf: str = 'extensions = ["envdeck"]\n'
+    ) -> Path:
+        srcdir = self.root / name
+        srcdir.mkdir(parents=True)
+        for path, body in {"conf.py": textwrap.dedent(conf), **files}.items():
+            (srcdir / path).parent.mkdir(parents=True, exist_ok=True)
+            (srcdir / path).write_text(body, "utf8")
+        return srcdir
+
+    def build(self, srcdir: Path, buildername: str = "html", **kwargs: Any) -> Built:
+        builddir = self.root / f"_build-{len(self.builds)}"
+        app = SphinxTestApp(
+            buildername,
+            srcdir=srcdir,
+            builddir=builddir,
+            status=StringIO(),
+            warning=StringIO(),
+            **kwargs,
+        )
+        try:
+            app.build()
+        finally:
+            app.cleanup()
+        built = _built(app, srcdir)
+        self.builds.append(built)
+        return built
+
+
+@pytest.fixture(scope="module")
+def shared_builds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SharedBuilds]:
+    """Builds made once per test module; unread warnings fail the module's last test."""
+    shared = SharedBuilds(tmp_path_factory.mktemp("shared"))
+    yield shared
+    _fail_on_unread_warnings(shared.builds)
