@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import sys
 import textwrap
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from io import StringIO
 from pathlib import Path
 from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
+from sphinx.testing.util import SphinxTestApp
 
 pytest_plugins = ["sphinx.testing.fixtures"]
 
@@ -129,17 +133,101 @@ def build(tmp_path: Path, make_app: Any) -> Iterator[BuildFn]:
             builds[-1].app.cleanup()
         app = make_app(buildername, srcdir=srcdir, **kwargs)
         app.build()
-        built = Built(
-            app=app,
-            srcdir=srcdir,
-            outdir=Path(app.outdir),
-            logged_warnings=_ANSI.sub("", app._warning.getvalue()),
-            status=_ANSI.sub("", app._status.getvalue()),
-        )
+        built = _built(app, srcdir)
         builds.append(built)
         return built
 
     yield _build
+    _fail_on_unread_warnings(builds)
+
+
+def _built(app: Any, srcdir: Path) -> Built:
+    return Built(
+        app=app,
+        srcdir=srcdir,
+        outdir=Path(app.outdir),
+        logged_warnings=_ANSI.sub("", app._warning.getvalue()),
+        status=_ANSI.sub("", app._status.getvalue()),
+    )
+
+
+def _fail_on_unread_warnings(builds: list[Built]) -> None:
     unread = [b.logged_warnings for b in builds if b.logged_warnings and not b.warnings_read]
     if unread:
         pytest.fail("unexpected warnings in a build:\n" + "\n".join(unread), pytrace=False)
+
+
+class SharedBuilds:
+    """Projects built once for all the tests of a module (the ``shared_builds`` fixture).
+
+    For tests that only read what a build made: each build has an output and a
+    doctree directory of its own, and its application is cleaned up as soon as it
+    has built (as between two sphinx-build processes), so that the tests' own
+    ``build`` calls start as usual.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.builds: list[Built] = []
+
+    def project(
+        self, name: str, files: dict[str, str], conf: str = 'extensions = ["envdeck"]\n'
+    ) -> Path:
+        srcdir = self.root / name
+        srcdir.mkdir(parents=True)
+        for path, body in {"conf.py": textwrap.dedent(conf), **files}.items():
+            (srcdir / path).parent.mkdir(parents=True, exist_ok=True)
+            (srcdir / path).write_text(body, "utf8")
+        return srcdir
+
+    def build(self, srcdir: Path, buildername: str = "html", **kwargs: Any) -> Built:
+        builddir = self.root / f"_build-{len(self.builds)}"
+        app = SphinxTestApp(
+            buildername,
+            srcdir=srcdir,
+            builddir=builddir,
+            status=StringIO(),
+            warning=StringIO(),
+            **kwargs,
+        )
+        try:
+            app.build()
+        finally:
+            app.cleanup()
+        built = _built(app, srcdir)
+        self.builds.append(built)
+        return built
+
+
+@dataclass
+class CommandRun:
+    """What ``sphinx-build`` gave: its exit status and its output (colour codes taken out)."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def sphinx_build(*args: str) -> CommandRun:
+    """``sphinx-build ARGS``, run in this process by Sphinx's own command-line entry
+    point: the same argument parsing, output and exit status as the command, without
+    starting an interpreter and importing Sphinx each time (seconds on a busy machine).
+    It restores docutils' registries itself, as between two processes."""
+    from sphinx.cmd.build import build_main
+
+    out, err = StringIO(), StringIO()
+    saved_path = sys.path.copy()
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = build_main(list(args))
+    finally:
+        sys.path[:] = saved_path
+    return CommandRun(code, _ANSI.sub("", out.getvalue()), _ANSI.sub("", err.getvalue()))
+
+
+@pytest.fixture(scope="module")
+def shared_builds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SharedBuilds]:
+    """Builds made once per test module; unread warnings fail the module's last test."""
+    shared = SharedBuilds(tmp_path_factory.mktemp("shared"))
+    yield shared
+    _fail_on_unread_warnings(shared.builds)

@@ -8,11 +8,11 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import sphinx
+from conftest import sphinx_build
 
 from envdeck.assets import STATIC_DIR
 from envdeck.checks import CheckContext, run_check
@@ -452,18 +452,13 @@ def test_suppress_warnings_silences_check_failures(build):
     assert built.warnings == ""
 
 
-def test_sphinx_build_W_fails_on_a_failing_check(tmp_path):
+def test_sphinx_build_W_fails_on_a_failing_check(tmp_path, monkeypatch):
     (tmp_path / "conf.py").write_text('extensions = ["envdeck"]\n', "utf8")
     (tmp_path / "index.md").write_text(page(failing()), "utf8")
+    monkeypatch.chdir(tmp_path)
     # --keep-going: Sphinx 7 would stop at the first warning (exit 2), as 8 never does.
     flags = ["--no-color", "-W", "--keep-going", "-q", "-b", "html"]
-    proc = subprocess.run(
-        [sys.executable, "-m", "sphinx", *flags, ".", "_build"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    proc = sphinx_build(*flags, ".", "_build")
     assert proc.returncode == 1
     assert "index.md:3: WARNING: envcheck 'packages' failed" in proc.stderr
     assert "Traceback" not in proc.stderr

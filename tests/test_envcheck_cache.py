@@ -11,11 +11,11 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 
 import pytest
+from conftest import sphinx_build
 
 import envdeck.envcheck_cache
 from envdeck.checks import check_names
@@ -288,15 +288,12 @@ FAILING = envcheck(*MISSING)
 @pytest.mark.parametrize(
     "flags", [["-W", "--keep-going"], ["-D", "envdeck_check_failures=error"]], ids=["W", "error"]
 )
-def test_a_cached_failure_fails_a_rebuild_with_nothing_changed(tmp_path, flags):
+def test_a_cached_failure_fails_a_rebuild_with_nothing_changed(tmp_path, flags, monkeypatch):
     (tmp_path / "conf.py").write_text('extensions = ["envdeck"]\n', "utf8")
     (tmp_path / "index.md").write_text(page("Home", "Intro.\n", FAILING), "utf8")
-    command = [sys.executable, "-m", "sphinx", "--no-color", *flags, "-b", "html", ".", "_build"]
-
-    def sphinx_build() -> subprocess.CompletedProcess[str]:
-        return subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=120)
-
-    first, again = sphinx_build(), sphinx_build()
+    monkeypatch.chdir(tmp_path)
+    command = ["--no-color", *flags, "-b", "html", ".", "_build"]
+    first, again = sphinx_build(*command), sphinx_build(*command)
     assert first.returncode == 1, first.stderr
     # nothing was read or run: the failure comes from the cache, and still fails the build
     assert "0 added, 0 changed, 0 removed" in again.stdout

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from conftest import sphinx_build
 from sphinx.errors import ConfigError
 
 SEED = (Path(__file__).parent / "roots" / "seed" / "index.md").read_text("utf8")
@@ -111,8 +110,8 @@ def test_slide_flag_from_the_command_line(tmp_path, value, marker):
     src.mkdir()
     (src / "conf.py").write_text('extensions = ["envdeck"]\n')
     (src / "index.md").write_text("# T\n\n{% if slide %}\nDECK\n{% else %}\nHANDOUT\n{% endif %}\n")
-    cmd = [sys.executable, "-m", "sphinx", "--no-color", "-q", "-b", "text", "-D", f"slide={value}"]
-    proc = subprocess.run([*cmd, str(src), str(tmp_path / "out")], capture_output=True, text=True)
+    cmd = ["--no-color", "-q", "-b", "text", "-D", f"slide={value}"]
+    proc = sphinx_build(*cmd, str(src), str(tmp_path / "out"))
     assert proc.returncode == 0, proc.stderr
     assert marker in (tmp_path / "out" / "index.txt").read_text()
 
@@ -122,20 +121,7 @@ def test_bad_slide_value_on_the_command_line_fails_clearly(tmp_path):
     src.mkdir()
     (src / "conf.py").write_text('extensions = ["envdeck"]\n')
     (src / "index.md").write_text("# T\n")
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "sphinx",
-            "-q",
-            "-D",
-            "slide=perhaps",
-            str(src),
-            str(tmp_path / "o"),
-        ],
-        capture_output=True,
-        text=True,
-    )
+    proc = sphinx_build("-q", "-D", "slide=perhaps", str(src), str(tmp_path / "o"))
     assert proc.returncode != 0
     # Sphinx's own configuration-error report, with envdeck's message in it
     assert "Configuration error" in proc.stderr
@@ -402,10 +388,10 @@ def test_dash_w_fails_the_build_on_a_jinja_error(tmp_path):
     src.mkdir()
     (src / "conf.py").write_text('extensions = ["envdeck"]\n')
     (src / "index.md").write_text("# T\n\n{% if slide %}\n{{ nope }}\n{% endif %}\n")
-    base = [sys.executable, "-m", "sphinx", "--no-color", "-q", "-D", "slide=1", str(src)]
-    ok = subprocess.run([*base, str(tmp_path / "a")], capture_output=True, text=True)
+    base = ["--no-color", "-q", "-D", "slide=1", str(src)]
+    ok = sphinx_build(*base, str(tmp_path / "a"))
     assert ok.returncode == 0 and "[envdeck.jinja]" in ok.stderr
-    failed = subprocess.run([*base, str(tmp_path / "b"), "-W"], capture_output=True, text=True)
+    failed = sphinx_build(*base, str(tmp_path / "b"), "-W")
     assert failed.returncode != 0
     assert "Traceback" not in failed.stderr
 
