@@ -18,6 +18,7 @@ from pathlib import Path, PurePath
 from typing import Any
 
 from .base import CheckContext, Outcome, Status, check
+from .environment import jetbrains_config_dirs, same_place
 from .tools import project_venv, windows_layout
 
 #: VS Code's keys for the interpreter (``python.pythonPath`` is the old one, still read
@@ -78,13 +79,6 @@ def venv_of(value: str, base: Path) -> Path:
     return Path(path)
 
 
-def _same(a: Path, b: Path) -> bool:
-    try:
-        return os.path.samefile(a, b)
-    except OSError:
-        return os.path.normcase(os.path.abspath(a)) == os.path.normcase(os.path.abspath(b))
-
-
 def vscode_pointers(project: Path) -> Iterator[Pointer | str]:
     """VS Code's interpreter settings; a string for a file that cannot be read."""
     files = [project / ".vscode" / "settings.json", *sorted(project.glob("*.code-workspace"))]
@@ -118,24 +112,6 @@ def pycharm_sdk(project: Path) -> str | None:
         if component.get("name") == "ProjectRootManager":
             return component.get("project-jdk-name") or ""
     return ""
-
-
-def jetbrains_config_dirs() -> list[Path]:
-    """Where PyCharm (and IntelliJ IDEA with the Python plugin) keep their settings."""
-    home = Path(os.path.expanduser("~"))
-    bases = [
-        Path(os.environ.get("XDG_CONFIG_HOME") or home / ".config") / "JetBrains",
-        home / "Library" / "Application Support" / "JetBrains",
-    ]
-    if os.environ.get("APPDATA"):
-        bases.append(Path(os.environ["APPDATA"]) / "JetBrains")
-    found = []
-    for base in bases:
-        try:
-            found += sorted(p for p in base.iterdir() if p.name.startswith(("PyCharm", "Idea")))
-        except OSError:
-            continue
-    return found
 
 
 def sdk_home(name: str) -> tuple[str, str] | None:
@@ -183,7 +159,7 @@ def ide_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
     cannot be read, or there is no ``.venv`` for the IDEs to find."""
     venv = project_venv(ctx.project)
     has_venv = (venv / "pyvenv.cfg").is_file()
-    default_place = _same(venv.parent, ctx.project) and venv.name == ".venv"
+    default_place = same_place(venv.parent, ctx.project) and venv.name == ".venv"
     facts: dict[str, str] = {
         "project venv": f"{venv} ({'exists' if has_venv else 'missing'})",
     }
@@ -195,7 +171,7 @@ def ide_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
         if isinstance(pointer, str):
             unreadable.append(pointer)
             continue
-        ok = _same(pointer.venv, venv)
+        ok = same_place(pointer.venv, venv)
         vscode.append(f"{pointer.where} = {pointer.value} "
                       f"({'the project venv' if ok else 'another interpreter'})")  # fmt: skip
         if not ok:
@@ -220,7 +196,7 @@ def ide_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
             facts["PyCharm"] = f"project SDK {sdk!r} (its path is not in this machine's settings)"
         else:
             path, table = found
-            ok = _same(venv_of(path, ctx.project), venv)
+            ok = same_place(venv_of(path, ctx.project), venv)
             facts["PyCharm"] = (
                 f"project SDK {sdk!r} = {path} "
                 f"({'the project venv' if ok else 'another interpreter'}; from {table})"

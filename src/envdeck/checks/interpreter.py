@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from .base import CheckContext, Outcome, Status, check
-from .tools import read_requires_python, shorten
+from .toml import PyprojectError, read_requires_python
+from .tools import shorten
 
 # sysconfig fills its cache unguarded on first use (before Python 3.12), and checks run
 # in threads: a second thread could read a half-filled cache (SOABI None). Fill it now.
@@ -47,7 +48,11 @@ def python_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
         "build": " ".join(_platform.python_build()),
     }
     summary = f"{pretty_impl} {version} ({soabi})"
-    requires = read_requires_python(ctx.project)
+    try:
+        requires = read_requires_python(ctx.project)
+    except PyprojectError as err:
+        facts["requires-python"] = f"(not read: {err})"
+        return Outcome(Status.WARN, f"{summary}; {err}", facts)
     if requires is None:
         facts["requires-python"] = "(no pyproject.toml with one)"
         return Outcome(Status.PASS, summary, facts)

@@ -14,65 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import usercache
+from . import inputs, usercache
 from .base import CheckContext, Outcome, Status, check
-from .locking import Environment, project_environment
-from .tools import in_venv, names_unreadable, plural, read_pyvenv_cfg, shorten
+from .environment import Environment, kernel_dirs, project_environment, same_place
+from .tools import names_unreadable, plural, read_pyvenv_cfg, shorten
 
 #: kernels listed by name in the facts; the rest are counted
 MAX_LISTED = 8
-
-
-def _flag(name: str) -> bool | None:
-    value = os.environ.get(name)
-    if value is None:
-        return None
-    return value.strip().lower() not in ("", "0", "false", "no", "off")
-
-
-def _user_data_dir() -> Path:
-    if os.environ.get("JUPYTER_DATA_DIR"):
-        return Path(os.environ["JUPYTER_DATA_DIR"]).expanduser()
-    home = Path.home()
-    if sys.platform == "darwin":
-        return home / "Library" / "Jupyter"
-    if os.name == "nt":
-        appdata = os.environ.get("APPDATA")
-        return Path(appdata, "jupyter") if appdata else home / ".jupyter" / "data"
-    xdg = os.environ.get("XDG_DATA_HOME")
-    return (Path(xdg) if xdg else home / ".local" / "share") / "jupyter"
-
-
-def _system_dirs() -> list[Path]:
-    if os.name == "nt":
-        programdata = os.environ.get("PROGRAMDATA")
-        return [Path(programdata, "jupyter")] if programdata else []
-    return [Path("/usr/local/share/jupyter"), Path("/usr/share/jupyter")]
-
-
-def data_dirs(env_prefix: Path | None = None) -> list[Path]:
-    """Jupyter's data path, in its order of precedence (as ``jupyter --paths``):
-    ``JUPYTER_PATH``, then the user's and the environment's directories (the
-    environment's first inside a venv, or with ``JUPYTER_PREFER_ENV_PATH``), then
-    the system's."""
-    dirs = [Path(p).expanduser() for p in os.environ.get("JUPYTER_PATH", "").split(os.pathsep) if p]
-    user = [_user_data_dir()]
-    envs = [Path(sys.prefix, "share", "jupyter")]
-    if env_prefix is not None:
-        envs.insert(0, env_prefix / "share" / "jupyter")
-    prefer_env = _flag("JUPYTER_PREFER_ENV_PATH")
-    if prefer_env is None:
-        prefer_env = in_venv()
-    dirs += envs + user if prefer_env else user + envs
-    dirs += _system_dirs()
-    unique: dict[str, Path] = {}
-    for directory in dirs:
-        unique.setdefault(os.path.abspath(directory), directory)
-    return list(unique.values())
-
-
-def kernel_dirs(env_prefix: Path | None = None) -> list[Path]:
-    return [d / "kernels" for d in data_dirs(env_prefix)]
 
 
 def find_kernels(env_prefix: Path | None = None) -> tuple[dict[str, Path], str]:
@@ -102,8 +50,6 @@ def _jupyter_client_kernels() -> dict[str, str]:
     values it reads, the interpreter and installed distributions (jupyter_client's
     version, ipykernel's native kernel), and the kernel directories' contents.
     """
-    from . import inputs  # late: inputs imports the checks' helpers
-
     # As jupyter_core's: also the user base's share/jupyter where user site is on.
     dirs = [*kernel_dirs(Path(sys.prefix)), Path(site.getuserbase(), "share", "jupyter", "kernels")]
     listing = []
@@ -236,13 +182,6 @@ def _env_of(interpreter: Path) -> Path:
     )
 
 
-def _same(a: Path, b: Path) -> bool:
-    try:
-        return os.path.samefile(a, b)
-    except OSError:
-        return os.path.abspath(a) == os.path.abspath(b)
-
-
 def read_kernel(name: str, directory: Path, target: Target) -> Kernel:
     try:
         spec = json.loads((directory / "kernel.json").read_text("utf8"))
@@ -283,7 +222,7 @@ def read_kernel(name: str, directory: Path, target: Target) -> Kernel:
     if not interpreter.exists():
         return Kernel(name, display, language, program, "missing", "the interpreter is gone")
     env = _env_of(interpreter)
-    if _same(env, target.prefix):
+    if same_place(env, target.prefix):
         return Kernel(name, display, language, program, "this", how)
     if (env / "pyvenv.cfg").is_file():
         return Kernel(name, display, language, program, "other venv", f"{env}{how}")

@@ -12,57 +12,26 @@ import json
 import re
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
 
-from . import uvlock
-from .base import CheckContext, CheckSkipped, Outcome, Status, ToolMissing, check
+from .base import CheckContext, Outcome, Status, check
+from .environment import project_environment
+from .errors import CheckSkipped, ToolMissing
+from .toml import read_pyproject
 from .tools import (
     dist_name,
     dist_text,
-    distributions,
     names_unreadable,
     normalize,
     plural,
-    project_venv,
     run,
     shorten,
-    site_dirs,
     tool_path,
 )
 from .uvlock import Lock, Locked, LockError, read_lock
-
-
-@dataclass(frozen=True)
-class Environment:
-    """The environment whose installed distributions are compared with the lock."""
-
-    label: str
-    prefix: Path
-    site_dirs: tuple[Path, ...]
-
-    def installed(self) -> dict[str, metadata.Distribution]:
-        return {normalize(dist_name(d)): d for d in distributions(list(self.site_dirs))}
-
-
-def project_environment(project: Path) -> Environment:
-    """The project's ``.venv`` when it has one, else the environment running the build."""
-    venv = project_venv(project)
-    if (venv / "pyvenv.cfg").is_file():
-        candidates = [
-            *sorted(venv.glob("lib/python*/site-packages")),
-            *sorted(venv.glob("lib64/python*/site-packages")),  # often a link to lib
-            venv / "Lib" / "site-packages",
-        ]
-        dirs: dict[Path, Path] = {}
-        for candidate in candidates:
-            if candidate.is_dir():
-                dirs.setdefault(candidate.resolve(), candidate)
-        return Environment(f"the project's {venv.name}", venv, tuple(dirs.values()))
-    return Environment("the running environment", Path(sys.prefix), tuple(site_dirs()))
 
 
 def _version_equal(a: str, b: str) -> bool:
@@ -173,21 +142,20 @@ def declared_differences(project: Path, lock: Lock | None = None) -> list[str] |
     """How pyproject.toml's requirements (dependencies, extras, dependency groups,
     requires-python) differ from what uv.lock (``lock``, read from ``project`` when not
     given) records of them, compared without uv; None when they cannot be compared here
-    (no TOML reader, dynamic dependencies, a file that does not parse).
+    (dynamic dependencies, a file that does not parse).
 
     Markers and ``[tool.uv]`` (constraints, overrides, sources) are not compared: a
     difference proves the lock stale, an empty list proves nothing."""
     from packaging.requirements import InvalidRequirement
     from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
-    toml = uvlock.tomllib
-    if toml is None:
-        return None
     try:
-        pyproject = toml.loads((project / "pyproject.toml").read_text("utf8"))
+        pyproject = read_pyproject(project)
         if lock is None:
             lock = read_lock(project / "uv.lock")
     except (OSError, ValueError):
+        return None
+    if pyproject is None:
         return None
     table = pyproject.get("project")
     if not isinstance(table, dict) or "name" not in table:
@@ -198,8 +166,6 @@ def declared_differences(project: Path, lock: Lock | None = None) -> list[str] |
     root = next((p for p in lock.own if normalize(p.name) == name), None)
     if root is None:
         return [f"uv.lock has no package {name}"]
-    if root.metadata is None:  # read with the line reader
-        return None
     differences: list[str] = []
     try:
         declared = _requirement_sets(table, pyproject)

@@ -14,10 +14,11 @@ from importlib import machinery
 from pathlib import Path
 from typing import Any
 
-from .base import CheckContext, CheckSkipped, Outcome, Status, ToolMissing, check
+from .base import CheckContext, Outcome, Status, check
 from .elf import read_needs
+from .environment import project_environment
+from .errors import CheckSkipped, ToolMissing
 from .interpreter import libc, parse_platform
-from .locking import project_environment
 from .macho import read_macho, resolve
 from .pe import read_imports
 from .tools import (

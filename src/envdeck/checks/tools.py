@@ -19,15 +19,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from .base import (
-    CheckContext,
-    CheckFunc,
-    CheckTimeout,
-    Outcome,
-    Status,
-    ToolMissing,
-    remaining_time,
-)
+from .base import CheckContext, CheckFunc, Outcome, Status
+from .errors import CheckTimeout, ToolMissing, remaining_time
 
 
 @dataclass(frozen=True)
@@ -317,55 +310,6 @@ def scripts_dir(venv: Path) -> Path:
 def venv_program(venv: Path, name: str) -> Path:
     """A program of a venv: ``bin/NAME``, or ``Scripts\\NAME.exe`` on Windows."""
     return scripts_dir(venv) / (f"{name}.exe" if windows_layout(venv) else name)
-
-
-_HEADER = re.compile(r"^\s*\[\[?\s*([A-Za-z0-9_.\"' -]+?)\s*\]\]?\s*(#.*)?$")
-
-
-def _project_table(project: Path) -> list[str]:
-    """The lines of pyproject.toml's ``[project]`` table (no TOML parser on 3.10)."""
-    try:
-        text = (project / "pyproject.toml").read_text("utf8")
-    except OSError:
-        return []
-    lines: list[str] = []
-    section = ""
-    for line in text.splitlines():
-        header = _HEADER.match(line)
-        if header:
-            section = header.group(1)
-            continue
-        if section == "project":
-            lines.append(line)
-    return lines
-
-
-def read_dependencies(project: Path) -> list[str] | None:
-    """``project.dependencies`` of pyproject.toml; None without a pyproject.toml."""
-    if not (project / "pyproject.toml").is_file():
-        return None
-    collected: list[str] = []
-    inside = False
-    for line in _project_table(project):
-        code = line.split("#")[0] if '"' not in line else line
-        if not inside:
-            match = re.match(r"\s*dependencies\s*=\s*\[(.*)$", code)
-            if not match:
-                continue
-            inside, code = True, match.group(1)
-        collected += [m[1] for m in re.findall(r"""(["'])(.*?)\1""", code)]
-        if "]" in re.sub(r"""(["']).*?\1""", "", code):
-            break
-    return collected
-
-
-def read_requires_python(project: Path) -> str | None:
-    """``project.requires-python`` of pyproject.toml, if it has one."""
-    for line in _project_table(project):
-        match = re.match(r"""\s*requires-python\s*=\s*(["'])(.*?)\1""", line)
-        if match:
-            return match.group(2)
-    return None
 
 
 def shorten(items: Sequence[str], limit: int = 8) -> str:

@@ -6,7 +6,8 @@ from collections.abc import Mapping
 from pathlib import PurePosixPath
 from typing import Any
 
-from .base import CheckContext, CheckSkipped, Outcome, Status, check
+from .base import CheckContext, Outcome, Status, check
+from .errors import CheckSkipped
 from .tools import plural, run, shorten, tool_path
 
 

@@ -15,12 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path, PureWindowsPath
 from typing import Any
 
-from .base import CheckContext, CheckSkipped, Outcome, Status, check
+from .base import CheckContext, Outcome, Status, check
+from .environment import choose_venv, same_place
+from .errors import CheckSkipped
 from .pe import read_launcher
 from .tools import (
     in_venv,
     plural,
-    project_venv,
     read_pyvenv_cfg,
     run,
     scripts_dir,
@@ -29,13 +30,6 @@ from .tools import (
     venv_program,
     windows_layout,
 )
-
-
-def _same_dir(a: Path | str, b: Path | str) -> bool:
-    try:
-        return os.path.samefile(a, b)
-    except OSError:
-        return os.path.abspath(a) == os.path.abspath(b)
 
 
 def _python_on_path() -> tuple[str, str | None]:
@@ -77,7 +71,7 @@ def venv_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
     virtual_env = os.environ.get("VIRTUAL_ENV")
     if virtual_env is None:
         facts["VIRTUAL_ENV"] = "unset (not activated)"
-    elif _same_dir(virtual_env, prefix):
+    elif same_place(virtual_env, prefix):
         facts["VIRTUAL_ENV"] = "set, names this environment"
     else:
         facts["VIRTUAL_ENV"] = "set, names another directory (a stale activation)"
@@ -91,7 +85,7 @@ def venv_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
     else:
         # A venv's python is a symlink to the base one: compare where it lives.
         env_dir = Path(found).parent.parent
-        if _same_dir(env_dir, prefix):
+        if same_place(env_dir, prefix):
             facts["python on PATH"] = f"{found} (this environment)"
         else:
             facts["python on PATH"] = f"{found} (another interpreter)"
@@ -110,20 +104,6 @@ def venv_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
 
 
 # --- venv-paths ----------------------------------------------------------------------
-
-
-def choose_venv(project: Path, option: str | None) -> tuple[Path, str]:
-    """Which venv ``venv-paths`` inspects: the ``venv`` option, else the project's
-    ``.venv``, else the running one; :class:`CheckSkipped` when there is none."""
-    if option:
-        path = Path(option).expanduser()
-        return (path if path.is_absolute() else project / path), "the venv option"
-    own = project_venv(project)
-    if (own / "pyvenv.cfg").is_file():
-        return own, f"the project's {own.name}"
-    if in_venv():
-        return Path(sys.prefix), "the running environment"
-    raise CheckSkipped("no .venv in the project, and the build does not run in a venv")
 
 
 _EXEC = re.compile(r"""^'''exec'\s+(?:"([^"]+)"|'([^']+)'|(\S+))""", re.MULTILINE)
@@ -303,7 +283,7 @@ def venv_paths_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
 
     activate = read_activate_venv(venv)
     if activate is not None:
-        same = _same_dir(activate, venv) if os.path.isdir(activate) else False
+        same = same_place(activate, venv) if os.path.isdir(activate) else False
         facts["activate"] = f"sets VIRTUAL_ENV={activate} ({'this venv' if same else 'elsewhere'})"
         if not same:
             target = "missing" if not os.path.exists(activate) else "another directory"
@@ -560,7 +540,7 @@ def _relocate(scratch: Path, tool: str) -> Outcome:
     copy_ran, _ = start(venv_program(copied, DEMO), EXTRA)
     if copy_ran is not None and copy_ran.ok:
         prefix, finds = _demo_output(copy_ran.stdout)
-        whose = "the original's" if _same_dir(prefix, made) else "its own"
+        whose = "the original's" if same_place(prefix, made) else "its own"
         sees = "finds" if finds.get(EXTRA) else "does not find"
         facts["script of a copy"] = (
             f"runs {whose} python (sys.prefix {show(prefix)}): {sees} {EXTRA}, "
@@ -607,7 +587,7 @@ def _relocate(scratch: Path, tool: str) -> Outcome:
         facts["activate after the move"] = f"still sets VIRTUAL_ENV={show(activate)}"
     found = _python_after_activate(moved)
     if found is not None:
-        if found and _same_dir(Path(found).parent.parent, moved):
+        if found and same_place(Path(found).parent.parent, moved):
             facts["python after activate"] = "the moved venv's"
         else:
             facts["python after activate"] = (
