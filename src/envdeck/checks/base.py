@@ -128,6 +128,34 @@ class Outcome:
     key_facts: tuple[str, ...] | None = None
 
 
+@dataclass
+class Findings:
+    """What a check collects as it goes: facts, and problems that fail or warn.
+
+    :meth:`outcome` ends the check: it fails when anything failed, else warns when
+    anything warned, else passes.
+    """
+
+    facts: dict[str, str] = field(default_factory=dict)
+    fails: list[str] = field(default_factory=list)
+    warns: list[str] = field(default_factory=list)
+    details: str = ""
+
+    def outcome(
+        self, passed: str, *, fail_prefix: str = "", warn_prefix: str = "", warn_suffix: str = ""
+    ) -> Outcome:
+        """The outcome: the fails or the warns joined by ``;`` (between the prefix and
+        suffix given), else ``passed``."""
+        if self.fails:
+            return Outcome(
+                Status.FAIL, fail_prefix + "; ".join(self.fails), self.facts, self.details
+            )
+        if self.warns:
+            summary = warn_prefix + "; ".join(self.warns) + warn_suffix
+            return Outcome(Status.WARN, summary, self.facts, self.details)
+        return Outcome(Status.PASS, passed, self.facts, self.details)
+
+
 CheckFunc = Callable[[CheckContext, Mapping[str, Any]], Outcome]
 
 

@@ -11,7 +11,7 @@ import os
 import sys
 from dataclasses import dataclass
 from importlib import metadata
-from pathlib import Path
+from pathlib import Path, PurePath, PureWindowsPath
 
 from .errors import CheckSkipped
 from .tools import dist_name, distributions, in_venv, normalize, project_venv, site_dirs
@@ -67,6 +67,16 @@ def same_place(a: Path | str, b: Path | str) -> bool:
         return os.path.samefile(a, b)
     except OSError:
         return os.path.normcase(os.path.abspath(a)) == os.path.normcase(os.path.abspath(b))
+
+
+def env_of_program(program: str | os.PathLike[str]) -> Path:
+    """The environment a program (an interpreter, a script's target) belongs to: the
+    directory above its ``bin`` (``Scripts`` on Windows, whose backslashes are read on
+    any system), else the directory holding it."""
+    text = os.fspath(program)
+    path = PureWindowsPath(text) if "\\" in text else PurePath(text)
+    top = path.parent.parent if path.parent.name in ("bin", "Scripts") else path.parent
+    return Path(str(top))
 
 
 # --- Jupyter ---------------------------------------------------------------------------

@@ -16,7 +16,13 @@ from typing import Any
 
 from . import inputs, usercache
 from .base import CheckContext, Outcome, Status, check
-from .environment import Environment, kernel_dirs, project_environment, same_place
+from .environment import (
+    Environment,
+    env_of_program,
+    kernel_dirs,
+    project_environment,
+    same_place,
+)
 from .tools import names_unreadable, plural, read_pyvenv_cfg, shorten
 
 #: kernels listed by name in the facts; the rest are counted
@@ -173,15 +179,6 @@ def jupyter_installed(target: Target) -> str:
     return "no"
 
 
-def _env_of(interpreter: Path) -> Path:
-    """The environment an interpreter belongs to: the directory above its ``bin``."""
-    return (
-        interpreter.parent.parent
-        if interpreter.parent.name in ("bin", "Scripts")
-        else (interpreter.parent)
-    )
-
-
 def read_kernel(name: str, directory: Path, target: Target) -> Kernel:
     try:
         spec = json.loads((directory / "kernel.json").read_text("utf8"))
@@ -221,7 +218,7 @@ def read_kernel(name: str, directory: Path, target: Target) -> Kernel:
     interpreter = Path(program)
     if not interpreter.exists():
         return Kernel(name, display, language, program, "missing", "the interpreter is gone")
-    env = _env_of(interpreter)
+    env = env_of_program(interpreter)
     if same_place(env, target.prefix):
         return Kernel(name, display, language, program, "this", how)
     if (env / "pyvenv.cfg").is_file():

@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
 
-from .base import CheckContext, Outcome, Status, check
-from .environment import project_environment
+from .base import CheckContext, Findings, Outcome, Status, check
+from .environment import Environment, project_environment
 from .errors import CheckSkipped, ToolMissing
 from .toml import read_pyproject
 from .tools import (
@@ -237,33 +237,51 @@ def lockfile_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
         )
     except LockError as err:
         return Outcome(Status.FAIL, f"uv.lock cannot be read: {err}", {"lockfile": "unreadable"})
-    fails: list[str] = []
-    warns: list[str] = []
-    third = lock.third_party
+    found = Findings(_lock_facts(lock))
+    _hashes(lock, found)
+    fresh = _fresh(project, lock, found)
+    env = project_environment(project)
+    _installed(lock, env, found)
+    return found.outcome(
+        f"uv.lock pins {pins(lock)}, all hashed, "
+        + ("fresh, " if fresh else "")
+        + f"and {env.label} matches it"
+    )
+
+
+def _lock_facts(lock: Lock) -> dict[str, str]:
     distinct = _distinct(lock.packages)
-    facts = {
+    several = len(lock.packages) != distinct
+    return {
         "lockfile": f"uv.lock, format version {lock.version} (read with {lock.parser})",
-        "packages": f"{distinct} ({_distinct(third)} third-party, "
+        "packages": f"{distinct} ({_distinct(lock.third_party)} third-party, "
         f"{len(lock.own)} the project's own)"
-        + (
-            f"; {len(lock.packages)} entries: some locked at several versions"
-            if distinct != len(lock.packages)
-            else ""
-        ),
+        + (f"; {len(lock.packages)} entries: some locked at several versions" if several else ""),
         "requires-python": lock.requires_python or "(not recorded)",
         "resolution forks": str(lock.forks),
     }
+
+
+def _hashes(lock: Lock, found: Findings) -> None:
+    third = lock.third_party
     artifacts = sum(p.artifacts for p in third)
     hashed = sum(p.hashed for p in third)
     unhashed = sorted({p.name for p in third if p.hashed < p.artifacts})
     unpinned = sorted({p.name for p in third if p.artifacts == 0})
-    facts["hashes"] = f"{hashed} of {artifacts} distributions (sdists and wheels) hashed"
+    found.facts["hashes"] = f"{hashed} of {artifacts} distributions (sdists and wheels) hashed"
     if unhashed:
-        facts["unhashed"] = shorten(unhashed, 5)
-        warns.append(f"{plural(len(unhashed), 'package')} without hashes ({shorten(unhashed, 3)})")
+        found.facts["unhashed"] = shorten(unhashed, 5)
+        found.warns.append(
+            f"{plural(len(unhashed), 'package')} without hashes ({shorten(unhashed, 3)})"
+        )
     if unpinned:
-        facts["no artifacts"] = f"{shorten(unpinned, 5)} (git, path, directory or editable sources)"
+        found.facts["no artifacts"] = (
+            f"{shorten(unpinned, 5)} (git, path, directory or editable sources)"
+        )
 
+
+def _fresh(project: Path, lock: Lock, found: Findings) -> bool:
+    """Whether uv found the lock fresh; a stale lock fails, one uv could not decide warns."""
     state, text = _freshness(project)
     stale = "uv.lock is out of date with pyproject.toml (run `uv lock`)"
     if state in ("unknown", "unchecked"):
@@ -274,7 +292,7 @@ def lockfile_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
         differences = declared_differences(project, lock)
         why = "uv is not installed" if state == "unchecked" else "uv could not check offline"
         if differences is not None:
-            facts["uv lock --check"] = text
+            found.facts["uv lock --check"] = text
         if differences:
             state = "stale"
             text = (
@@ -283,39 +301,41 @@ def lockfile_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
             )
             stale = f"uv.lock is out of date with pyproject.toml ({differences[0]}): run `uv lock`"
         elif differences is not None:
-            facts["requirements"] = (
+            found.facts["requirements"] = (
                 "no difference found between pyproject.toml's requirements and uv.lock's "
                 "record of them (markers, [tool.uv] not compared)"
             )
-    facts["fresh"] = text
+    found.facts["fresh"] = text
     if state == "stale":
-        fails.append(stale)
+        found.fails.append(stale)
     elif state == "unknown":
-        warns.append("uv could not check offline whether uv.lock is fresh")
+        found.warns.append("uv could not check offline whether uv.lock is fresh")
+    return state == "fresh"
 
-    env = project_environment(project)
+
+def _installed(lock: Lock, env: Environment, found: Findings) -> None:
+    """The installed distributions against the locked versions."""
     installed = env.installed()
     # Every locked name counts, with or without a version: uv records none for a
     # path, directory or editable source whose version is dynamic.
     locked: dict[str, list[str]] = {}
-    for package in third:
+    for package in lock.third_party:
         versions = locked.setdefault(normalize(package.name), [])
         if package.version:
             versions.append(package.version)
     own = {normalize(p.name) for p in lock.own}
-    mismatched = []
-    for name, versions in sorted(locked.items()):
-        dist = installed.get(name)
-        if dist is None or not versions:
-            continue
-        version = dist.version
-        if not any(_version_equal(version, v) for v in versions):
-            mismatched.append(f"{dist_name(dist)} {version} (locked {' or '.join(versions)})")
+    mismatched = [
+        f"{dist_name(dist)} {dist.version} (locked {' or '.join(versions)})"
+        for name, versions in sorted(locked.items())
+        if (dist := installed.get(name)) is not None and versions
+        and not any(_version_equal(dist.version, v) for v in versions)
+    ]  # fmt: skip
     missing = [n for n in locked if n not in installed]
     extra = sorted(
         dist_name(d) for n, d in installed.items() if n not in locked and n not in own
         and n not in ("pip", "setuptools", "wheel")
     )  # fmt: skip
+    facts = found.facts
     facts["environment"] = f"{env.prefix} ({env.label})"
     matching = len(locked) - len(missing) - len(mismatched)
     facts["installed"] = f"{matching} of {len(locked)} locked packages at the locked version"
@@ -330,28 +350,16 @@ def lockfile_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
         )
     if mismatched:
         facts["version mismatches"] = shorten(mismatched, 5)
-        fails.append(
+        found.fails.append(
             f"{plural(len(mismatched), 'installed package')} "
             f"{'differs' if len(mismatched) == 1 else 'differ'} from the lock "
             f"({shorten(mismatched, 2)}): run `uv sync`"
         )
     if extra:
         facts["not in the lock"] = shorten(extra, 5)
-        warns.append(
+        found.warns.append(
             f"{plural(len(extra), 'package')} installed outside the lock ({shorten(extra, 3)})"
         )
-
-    if fails:
-        return Outcome(Status.FAIL, "; ".join(fails), facts)
-    if warns:
-        return Outcome(Status.WARN, "; ".join(warns), facts)
-    return Outcome(
-        Status.PASS,
-        f"uv.lock pins {pins(lock)}, all hashed, "
-        + ("fresh, " if state == "fresh" else "")
-        + f"and {env.label} matches it",
-        facts,
-    )
 
 
 # --- freeze ----------------------------------------------------------------------------
