@@ -204,6 +204,37 @@ def platform_target(value: str) -> str:
     return value.replace(".", "_")
 
 
+def _wheel_ceiling(libc_name: str, libc_version: str) -> str:
+    """The newest C library (or macOS) the wheels an installer picks here may need."""
+    # Installers pick the newest wheels this interpreter accepts, which may need up to
+    # this machine's C library (or macOS); what the installed ones need is system-libs'.
+    if libc_name in ("glibc", "musl") and libc_version:
+        return f"{libc_name} {libc_version}"
+    if sys.platform == "darwin" and _platform.mac_ver()[0]:
+        return f"macOS {_platform.mac_ver()[0]}"
+    return ""
+
+
+def _tag_facts(
+    all_tags: list[Any], interpreters: list[str], abis: list[str], platforms: list[str]
+) -> dict[str, str]:
+    # Installers try a linux_* tag first, but it only matches wheels built on this
+    # machine: PyPI accepts no linux_* uploads, so the most specific tag a wheel from
+    # an index can carry is the first manylinux/musllinux one.
+    local = [t for t in all_tags if t.platform.startswith("linux_")]
+    served = [t for t in all_tags if not t.platform.startswith("linux_")]
+    facts = {
+        "wheel tags accepted": str(len(all_tags)),
+        "most specific tag": str(served[0]) if served else "-",
+    }
+    if local:
+        facts["local-build tag"] = f"{local[0]} (wheels built here; PyPI serves none)"
+    facts["interpreter tags"] = shorten(interpreters, 6)
+    facts["ABI tags"] = shorten(abis, 6)
+    facts["platform tags"] = _platform_tag_summary(platforms)
+    return facts
+
+
 @check(
     "platform",
     "The platform",
@@ -229,33 +260,13 @@ def platform_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
     impl = _platform.python_implementation()
     py_short = ".".join(_platform.python_version_tuple()[:2])
     runs_on = f"{_platform.system()} on {arch}, {impl} {py_short} ({abis[0] if abis else '?'})"
-    # Installers pick the newest wheels this interpreter accepts, which may need up to
-    # this machine's C library (or macOS); what the installed ones need is system-libs'.
-    ceiling = ""
-    if libc_name in ("glibc", "musl") and libc_version:
-        ceiling = f"{libc_name} {libc_version}"
-    elif sys.platform == "darwin" and _platform.mac_ver()[0]:
-        ceiling = f"macOS {_platform.mac_ver()[0]}"
-    # Installers try a linux_* tag first, but it only matches wheels built on this
-    # machine: PyPI accepts no linux_* uploads, so the most specific tag a wheel from
-    # an index can carry is the first manylinux/musllinux one.
-    local = [t for t in all_tags if t.platform.startswith("linux_")]
-    served = [t for t in all_tags if not t.platform.startswith("linux_")]
+    ceiling = _wheel_ceiling(libc_name, libc_version)
     facts = {
         "os": os_name,
         "kernel": f"{_platform.system()} {_platform.release()}",
         "architecture": arch,
         "libc": libc_text,
-        "wheel tags accepted": str(len(all_tags)),
-        "most specific tag": str(served[0]) if served else "-",
-        **(
-            {"local-build tag": f"{local[0]} (wheels built here; PyPI serves none)"}
-            if local
-            else {}
-        ),
-        "interpreter tags": shorten(interpreters, 6),
-        "ABI tags": shorten(abis, 6),
-        "platform tags": _platform_tag_summary(platforms),
+        **_tag_facts(all_tags, interpreters, abis, platforms),
         "runs only on": runs_on,
     }
     if ceiling:

@@ -226,7 +226,8 @@ def read_kernel(name: str, directory: Path, target: Target) -> Kernel:
     return Kernel(name, display, language, program, "base", how)
 
 
-_RUNS = {
+#: what :attr:`Kernel.runs` means, in words
+_WHAT_IT_RUNS = {
     "this": "this venv",
     "other venv": "another venv",
     "base": "a Python outside any venv",
@@ -260,43 +261,16 @@ def jupyter_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
     target = target_of(env)
     found, how = find_kernels(env.prefix)
     kernels = [read_kernel(name, path, target) for name, path in sorted(found.items())]
-    facts: dict[str, str] = {
-        "venv": f"{env.prefix} ({env.label})",
-        "Jupyter in this venv": jupyter_installed(target),
-        "ipykernel in this venv": target.ipykernel or "not installed",
-        "found with": how,
-        "kernels": str(len(kernels)),
-    }
-    mine = [k for k in kernels if k.runs == "this"]
-    facts["running this venv"] = ", ".join(k.name for k in mine) if mine else "none"
-    for kernel in kernels[:MAX_LISTED]:
-        where = kernel.interpreter or "?"
-        facts[f"kernel {kernel.name}"] = f"{kernel.display}: {where}, {_RUNS[kernel.runs]}" + (
-            f" ({kernel.detail.strip(' ()')})" if kernel.detail.strip() else ""
-        )
-    if len(kernels) > MAX_LISTED:
-        facts["more kernels"] = str(len(kernels) - MAX_LISTED)
+    facts = _kernel_facts(env, target, how, kernels)
     details = "\n".join(f"{k.name}: {found[k.name]}" for k in kernels)
-    name = env.prefix.parent.name if env.prefix.name == ".venv" else env.prefix.name
-    register = f"register one with `python -m ipykernel install --user --name {name}`"
-    if not target.ipykernel:
-        # A kernel runs ipykernel inside the venv: it comes first, as a project's
-        # dependency where there is a project.
-        add = (
-            "`uv add --dev ipykernel`"
-            if (ctx.project / "pyproject.toml").is_file()
-            else "`uv pip install ipykernel`"
-        )
-        register = (
-            f"add ipykernel to this venv with {add}, then register a kernel with "
-            f"`uv run python -m ipykernel install --user --name {name}`"
-        )
+    register = _how_to_register(ctx.project, env, target)
     if not kernels:
         return Outcome(
             Status.WARN,
             f"no Jupyter kernel is registered, so none runs this venv; {register}",
             facts,
         )
+    mine = [k for k in kernels if k.runs == "this"]
     missing = [k.name for k in kernels if k.runs == "missing"]
     stale = (
         f"; {plural(len(missing), 'kernel')} {'starts' if len(missing) == 1 else 'start'} "
@@ -327,4 +301,45 @@ def jupyter_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
         f"({plural(len(kernels), 'kernel')} registered)",
         facts,
         details,
+    )
+
+
+def _kernel_facts(
+    env: Environment, target: Target, how: str, kernels: list[Kernel]
+) -> dict[str, str]:
+    mine = [k.name for k in kernels if k.runs == "this"]
+    facts: dict[str, str] = {
+        "venv": f"{env.prefix} ({env.label})",
+        "Jupyter in this venv": jupyter_installed(target),
+        "ipykernel in this venv": target.ipykernel or "not installed",
+        "found with": how,
+        "kernels": str(len(kernels)),
+        "running this venv": ", ".join(mine) if mine else "none",
+    }
+    for kernel in kernels[:MAX_LISTED]:
+        where = kernel.interpreter or "?"
+        facts[f"kernel {kernel.name}"] = (
+            f"{kernel.display}: {where}, {_WHAT_IT_RUNS[kernel.runs]}"
+            + (f" ({kernel.detail.strip(' ()')})" if kernel.detail.strip() else "")
+        )
+    if len(kernels) > MAX_LISTED:
+        facts["more kernels"] = str(len(kernels) - MAX_LISTED)
+    return facts
+
+
+def _how_to_register(project: Path, env: Environment, target: Target) -> str:
+    """The commands that give this venv a kernel."""
+    name = env.prefix.parent.name if env.prefix.name == ".venv" else env.prefix.name
+    if target.ipykernel:
+        return f"register one with `python -m ipykernel install --user --name {name}`"
+    # A kernel runs ipykernel inside the venv: it comes first, as a project's
+    # dependency where there is a project.
+    add = (
+        "`uv add --dev ipykernel`"
+        if (project / "pyproject.toml").is_file()
+        else "`uv pip install ipykernel`"
+    )
+    return (
+        f"add ipykernel to this venv with {add}, then register a kernel with "
+        f"`uv run python -m ipykernel install --user --name {name}`"
     )
