@@ -426,32 +426,7 @@ def freeze_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
     if own_local:
         facts["the project's own"] = f"{shorten(own_local, 2)}: a path on this machine only"
     details = "\n".join(line for _key, line, _portable in lines)
-    if lock is None:
-        facts["lockfile"] = "none to compare (no readable uv.lock)"
-        facts["hashes"] = "freeze: none"
-        facts["markers"] = "freeze: none (one platform's result)"
-    else:
-        locked = {normalize(p.name) for p in lock.third_party}
-        frozen = {key for key, _line, _portable in lines}
-        hashed = sum(p.hashed for p in lock.third_party)
-        markers = sum(p.markers for p in lock.packages)
-        missing = sorted(locked - frozen)
-        facts["lock packages"] = pins(lock)
-        facts["hashes"] = f"lock: {hashed}; freeze: none"
-        facts["markers"] = (
-            f"lock: {markers} dependency markers, {lock.forks} resolution forks; freeze: none"
-        )
-        facts["python"] = f"lock: {lock.requires_python or '-'}; freeze: not recorded"
-        facts["index"] = "lock: each package's source; freeze: not recorded"
-        facts["missing from the freeze"] = (
-            f"{len(missing)} locked packages ({shorten(missing, 4)}): other platforms, "
-            "Python versions, extras or groups"
-            if missing
-            else "none"
-        )
-        extra = sorted(frozen - locked - own)
-        if extra:
-            facts["only in the freeze"] = shorten(extra, 5)
+    _against_the_lock(lock, {key for key, _line, _portable in lines}, own, facts)
     if local:
         facts["local paths"] = shorten(local, 3)
         return Outcome(
@@ -478,6 +453,37 @@ def freeze_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
             f"{plural(lock.forks, 'resolution fork')}"
         )
     return Outcome(Status.PASS, summary, facts, details)
+
+
+def _against_the_lock(
+    lock: Lock | None, frozen: set[str], own: set[str], facts: dict[str, str]
+) -> None:
+    """What the lock records that the freeze (``frozen``: its names) does not."""
+    if lock is None:
+        facts["lockfile"] = "none to compare (no readable uv.lock)"
+        facts["hashes"] = "freeze: none"
+        facts["markers"] = "freeze: none (one platform's result)"
+        return
+    locked = {normalize(p.name) for p in lock.third_party}
+    hashed = sum(p.hashed for p in lock.third_party)
+    markers = sum(p.markers for p in lock.packages)
+    missing = sorted(locked - frozen)
+    facts["lock packages"] = pins(lock)
+    facts["hashes"] = f"lock: {hashed}; freeze: none"
+    facts["markers"] = (
+        f"lock: {markers} dependency markers, {lock.forks} resolution forks; freeze: none"
+    )
+    facts["python"] = f"lock: {lock.requires_python or '-'}; freeze: not recorded"
+    facts["index"] = "lock: each package's source; freeze: not recorded"
+    facts["missing from the freeze"] = (
+        f"{len(missing)} locked packages ({shorten(missing, 4)}): other platforms, "
+        "Python versions, extras or groups"
+        if missing
+        else "none"
+    )
+    extra = sorted(frozen - locked - own)
+    if extra:
+        facts["only in the freeze"] = shorten(extra, 5)
 
 
 def _line_kinds(pinned: int, urls: int, paths: int) -> str:
