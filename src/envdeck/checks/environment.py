@@ -14,7 +14,7 @@ from importlib import metadata
 from pathlib import Path, PurePath, PureWindowsPath
 
 from .errors import CheckSkipped
-from .tools import dist_name, distributions, in_venv, normalize, project_venv, site_dirs
+from .tools import dist_name, distributions, flag_word, in_venv, normalize, project_venv, site_dirs
 
 
 @dataclass(frozen=True)
@@ -88,7 +88,7 @@ def env_flag(name: str) -> bool | None:
     value = os.environ.get(name)
     if value is None:
         return None
-    return value.strip().lower() not in ("", "0", "false", "no", "off")
+    return flag_word(value) is not False
 
 
 def _user_data_dir() -> Path:

@@ -16,7 +16,7 @@ from . import inputs, usercache
 from .base import CheckContext, Outcome, Status, check
 from .errors import CheckSkipped
 from .toml import PyprojectError, read_dependencies
-from .tools import plural, run, shorten
+from .tools import flag_word, plural, run, shorten
 
 _NAME = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$")
 
@@ -48,11 +48,9 @@ def package_list(value: str) -> tuple[str, ...]:
 
 def import_flag(value: str) -> bool:
     """``yes`` (try importing each package, in a child process) or ``no``."""
-    word = value.strip().lower()
-    if word in ("yes", "true", "1", "on"):
-        return True
-    if word in ("no", "false", "0", "off"):
-        return False
+    flag = flag_word(value) if value.strip() else None
+    if flag is not None:
+        return flag
     raise ValueError(f"expected one of 'yes', 'no', got {value!r}")
 
 

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import os
 import re
 import shutil
 import sys
 import tempfile
-import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path, PureWindowsPath
@@ -31,6 +28,7 @@ from .tools import (
     venv_program,
     windows_layout,
 )
+from .wheels import write_wheel
 
 
 def _python_on_path() -> tuple[str, str | None]:
@@ -330,29 +328,12 @@ OWN = "relocown"
 EXTRA = "relocextra"
 
 
-def _wheel(directory: Path, name: str, files: Mapping[str, str], scripts: str = "") -> Path:
-    """A real wheel (METADATA, WHEEL, RECORD), so a real installer writes what it holds."""
-    info = f"{name}-1.0.dist-info"
-    files = {
-        **files,
-        f"{info}/METADATA": f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.0\n",
-        f"{info}/WHEEL": (
-            "Wheel-Version: 1.0\nGenerator: envdeck\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
-        ),
-    }
-    if scripts:
-        files[f"{info}/entry_points.txt"] = f"[console_scripts]\n{scripts}\n"
-    wheel = directory / f"{name}-1.0-py3-none-any.whl"
-    record = []
-    with zipfile.ZipFile(wheel, "w") as archive:
-        for member, text in files.items():
-            data = text.encode()
-            archive.writestr(member, data)
-            digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=")
-            record.append(f"{member},sha256={digest.decode()},{len(data)}")
-        record.append(f"{info}/RECORD,,")
-        archive.writestr(f"{info}/RECORD", "\n".join(record) + "\n")
-    return wheel
+def _wheel(directory: Path, name: str, files: Mapping[str, str], script: str = "") -> Path:
+    """A wheel of version 1.0 holding ``files``, with one console script running
+    ``name:main`` when ``script`` names it."""
+    encoded = {path: text.encode() for path, text in files.items()}
+    scripts = {script: f"{name}:main"} if script else None
+    return write_wheel(directory, name, "1.0", encoded, scripts=scripts)
 
 
 def _demo_wheel(directory: Path) -> Path:
@@ -367,7 +348,7 @@ def _demo_wheel(directory: Path) -> Path:
         f"{DEMO}/__init__.py": main,
         f"{DEMO}/__main__.py": f"from {DEMO} import main\n\nmain()\n",
     }
-    return _wheel(directory, DEMO, files, scripts=f"{DEMO} = {DEMO}:main")
+    return _wheel(directory, DEMO, files, script=DEMO)
 
 
 def _editable_wheel(directory: Path, src: Path) -> Path:
