@@ -270,6 +270,13 @@ def jupyter_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
             f"no Jupyter kernel is registered, so none runs this venv; {register}",
             facts,
         )
+    return _kernels_outcome(kernels, register, facts, details)
+
+
+def _kernels_outcome(
+    kernels: list[Kernel], register: str, facts: dict[str, str], details: str
+) -> Outcome:
+    """Whether a registered kernel runs this venv, and whether one starts a lost Python."""
     mine = [k for k in kernels if k.runs == "this"]
     missing = [k.name for k in kernels if k.runs == "missing"]
     stale = (

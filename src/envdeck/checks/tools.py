@@ -72,12 +72,7 @@ def run(
     budget = remaining_time()
     if timeout is not None:
         budget = min(budget, timeout)
-    full_env = dict(os.environ if env is None else env)
-    # Messages in English, parseable; git must not wait for a password or take locks.
-    full_env.update(
-        {"LC_ALL": "C", "LANG": "C", "GIT_TERMINAL_PROMPT": "0", "GIT_OPTIONAL_LOCKS": "0"}
-    )
-    full_env.update(extra_env or {})
+    full_env = _child_env(env, extra_env)
     try:
         proc = subprocess.Popen(
             [program, *args[1:]],
@@ -104,6 +99,16 @@ def run(
         _kill(proc)
         raise
     return Ran(tuple(args), proc.returncode, stdout, stderr)
+
+
+def _child_env(env: Mapping[str, str] | None, extra: Mapping[str, str] | None) -> dict[str, str]:
+    full_env = dict(os.environ if env is None else env)
+    # Messages in English, parseable; git must not wait for a password or take locks.
+    full_env.update(
+        {"LC_ALL": "C", "LANG": "C", "GIT_TERMINAL_PROMPT": "0", "GIT_OPTIONAL_LOCKS": "0"}
+    )
+    full_env.update(extra or {})
+    return full_env
 
 
 def _kill(proc: subprocess.Popen[str]) -> None:
