@@ -437,7 +437,12 @@ def freeze_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
             facts,
             details,
         )
-    recorded = _line_kinds(pinned, urls, 0)
+    summary = _freeze_summary(_line_kinds(pinned, urls, 0), own_local, lock)
+    return Outcome(Status.PASS, summary, facts, details)
+
+
+def _freeze_summary(recorded: str, own_local: list[str], lock: Lock | None) -> str:
+    """What the freeze records (``recorded``: its kinds of lines), set against the lock."""
     if own_local:
         # In backticks: a page shows it as code, and a terminal keeps it on one line.
         quoted = [f"`{line}`" for line in own_local]
@@ -452,7 +457,7 @@ def freeze_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
             f"{plural(sum(p.hashed for p in lock.third_party), 'hash', 'hashes')} and "
             f"{plural(lock.forks, 'resolution fork')}"
         )
-    return Outcome(Status.PASS, summary, facts, details)
+    return summary
 
 
 def _against_the_lock(
