@@ -33,7 +33,9 @@ from envdeck.checks import (
     inputs,
     run_check,
 )
-from envdeck.checks.tools import run
+from envdeck.checks.base import Findings
+from envdeck.checks.environment import env_of_program
+from envdeck.checks.tools import flag_word, run
 
 ALL = [
     "python", "platform", "venv", "venv-paths", "venv-relocation", "gitignore",
@@ -273,3 +275,31 @@ def test_checks_do_not_import_sphinx() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "False"
+
+
+def test_findings_fail_before_warn_before_pass() -> None:
+    found = Findings({"a": "1"})
+    assert found.outcome("all good") == Outcome(Status.PASS, "all good", {"a": "1"})
+    found.warns += ["w1", "w2"]
+    warned = found.outcome("all good", warn_prefix="X: ", warn_suffix=", really")
+    assert (warned.status, warned.summary) == (Status.WARN, "X: w1; w2, really")
+    found.fails.append("f1")
+    found.details = "more"
+    failed = found.outcome("all good", fail_prefix="broken: ")
+    assert (failed.status, failed.summary, failed.details) == (Status.FAIL, "broken: f1", "more")
+    assert failed.facts is found.facts
+
+
+def test_env_of_program_reads_posix_and_windows_paths() -> None:
+    assert env_of_program("/old/.venv/bin/python") == Path("/old/.venv")
+    assert str(env_of_program("C:\\envs\\v\\Scripts\\python.exe")) == "C:\\envs\\v"
+    assert env_of_program(Path("/opt/py/python3")) == Path("/opt/py")
+
+
+@pytest.mark.parametrize(
+    ("word", "flag"),
+    [("yes", True), (" ON ", True), ("1", True), ("no", False), ("Off", False), ("", False),
+     ("maybe", None)],
+)  # fmt: skip
+def test_flag_word(word: str, flag: bool | None) -> None:
+    assert flag_word(word) is flag

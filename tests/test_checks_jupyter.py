@@ -16,7 +16,7 @@ from test_checks_support import (
 )
 
 from envdeck.checks import CheckContext, Redactor, Status, run_check
-from envdeck.checks.kernels import data_dirs, kernel_dirs
+from envdeck.checks.environment import data_dirs, kernel_dirs
 
 
 @pytest.fixture

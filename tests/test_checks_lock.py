@@ -252,38 +252,22 @@ def test_comparison_of_this_course_finds_no_difference() -> None:
 # --- the uv.lock reader -------------------------------------------------------------------
 
 
-def _shape(lock: uvlock.Lock) -> list[tuple[object, ...]]:
-    return [(lock.version, lock.requires_python, lock.forks)] + [
-        (p.name, p.version, p.source, p.artifacts, p.hashed, p.markers) for p in lock.packages
-    ]
-
-
-def test_line_reader_agrees_with_tomllib(course: Path) -> None:
-    for path in (REPO / "uv.lock", course / "uv.lock"):
-        lines = read_lock(path, force_line_reader=True)
-        assert lines.parser == "line reader (Python 3.10)"
-        if uvlock.tomllib is None:
-            pytest.skip("no tomllib on this Python to compare with")
-        assert _shape(lines) == _shape(read_lock(path))
-
-
-def test_line_reader_reads_this_course_lock() -> None:
-    lock = read_lock(REPO / "uv.lock", force_line_reader=True)
+def test_the_reader_reads_this_course_lock() -> None:
+    lock = read_lock(REPO / "uv.lock")
+    assert lock.parser == ("tomllib" if sys.version_info >= (3, 11) else "tomli")
     names = {p.name for p in lock.packages}
     assert {"sphinx", "packaging", "envdeck"} <= names
     assert [p.source for p in lock.packages if p.name == "envdeck"] == ["editable"]
     assert all(p.hashed == p.artifacts for p in lock.third_party)
     assert lock.requires_python == ">=3.10, <3.14"
+    assert len(lock.packages) == REPO.joinpath("uv.lock").read_text().count("[[package]]")
 
 
-@pytest.mark.parametrize("reader", [False, True], ids=["tomllib", "line-reader"])
-def test_readers_reject_what_is_not_a_lock(tmp_path: Path, reader: bool) -> None:
-    if not reader and uvlock.tomllib is None:
-        pytest.skip("no tomllib on this Python")
+def test_the_reader_rejects_what_is_not_a_lock(tmp_path: Path) -> None:
     path = tmp_path / "uv.lock"
     path.write_text('[[package]]\nname = "demo"\n')
     with pytest.raises(LockError, match=r"not a uv\.lock"):
-        read_lock(path, force_line_reader=reader)
+        read_lock(path)
 
 
 # --- freeze -------------------------------------------------------------------------------
@@ -344,11 +328,11 @@ def test_freeze_without_a_lockfile(course: Path) -> None:
     ],
     ids=["header", "string", "array", "nameless"],
 )
-def test_line_reader_rejects_a_broken_lock(tmp_path: Path, text: str) -> None:
+def test_the_reader_rejects_a_broken_lock(tmp_path: Path, text: str) -> None:
     path = tmp_path / "uv.lock"
     path.write_text(text)
-    with pytest.raises(LockError):
-        read_lock(path, force_line_reader=True)
+    with pytest.raises(LockError, match=r"not valid TOML|without a name"):
+        read_lock(path)
 
 
 # --- sources other than an index: all locked -------------------------------------------
@@ -452,10 +436,6 @@ def test_packages_from_every_kind_of_source_count_as_locked(tmp_path: Path, kind
     assert [p.name for p in lock.own] == (
         ["course", "dep"] if kind == "workspace member" else ["course"]
     )
-    # The line reader (Python 3.10 without tomli) tells the same packages apart.
-    lines = read_lock(course / "uv.lock", force_line_reader=True)
-    assert [p.name for p in lines.own] == [p.name for p in lock.own]
-    assert [p.name for p in lines.third_party] == [p.name for p in lock.third_party]
 
 
 def test_freeze_names_dependencies_from_this_machine(tmp_path: Path) -> None:

@@ -70,6 +70,25 @@ def test_default_is_the_projects_dependencies(tmp_path: Path) -> None:
     assert list(result.facts) == ["packaging", "docutils"]
 
 
+def test_dependencies_are_read_as_toml(tmp_path: Path) -> None:
+    # A bracket in a comment, a literal string and dotted keys: TOML, not lines.
+    (tmp_path / "pyproject.toml").write_text(
+        'project.name = "course"\nproject.version = "0"\nproject.dependencies = [\n'
+        "    'packaging>=20',  # ] not the end\n    \"docutils\",\n]\n"
+    )
+    result = run_check("packages", CheckContext(project=tmp_path))
+    assert result.status is Status.PASS, result.summary
+    assert list(result.facts) == ["packaging", "docutils"]
+
+
+def test_a_pyproject_that_is_not_toml_is_named(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[project\ndependencies = ["packaging"]\n')
+    result = run_check("packages", CheckContext(project=tmp_path))
+    assert result.status is Status.SKIP
+    assert "pyproject.toml is not valid TOML (" in result.summary
+    assert "line 1" in result.summary
+
+
 def test_nothing_to_check_skips(tmp_path: Path) -> None:
     result = run_check("packages", CheckContext(project=tmp_path))
     assert result.status is Status.SKIP

@@ -58,6 +58,31 @@ def test_python_with_invalid_requires_python_warns(tmp_path: Path) -> None:
     assert "'three point ten' is invalid" in result.summary
 
 
+def test_python_reads_requires_python_as_toml(tmp_path: Path) -> None:
+    # A literal string and a comment after it: TOML, not lines.
+    (tmp_path / "pyproject.toml").write_text(
+        "[project]\nname = 'course'\nrequires-python = '>=99'  # never\n"
+    )
+    result = run_check("python", CheckContext(project=tmp_path))
+    assert result.status is Status.FAIL
+    assert result.facts["requires-python"] == ">=99"
+
+
+def test_python_reads_a_dotted_requires_python(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('project.requires-python = ">=99"\n')
+    result = run_check("python", CheckContext(project=tmp_path))
+    assert result.status is Status.FAIL
+    assert result.facts["requires-python"] == ">=99"
+
+
+def test_python_with_a_pyproject_that_is_not_toml_warns(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[project]\nrequires-python = ">=3.10\n')
+    result = run_check("python", CheckContext(project=tmp_path))
+    assert result.status is Status.WARN
+    assert "pyproject.toml is not valid TOML (" in result.summary
+    assert result.facts["requires-python"].startswith("(not read: pyproject.toml is not valid")
+
+
 def test_platform_facts_match_packaging_tags(tmp_path: Path) -> None:
     result = run_check("platform", CheckContext(project=tmp_path))
     assert result.status is Status.PASS

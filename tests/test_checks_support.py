@@ -5,19 +5,18 @@
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import json
 import os
 import shutil
 import subprocess
 import sys
-import zipfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from envdeck.checks.wheels import write_wheel
 
 REPO = Path(__file__).resolve().parent.parent
 SRC = REPO / "src"
@@ -54,32 +53,15 @@ def make_wheel(
     """Build a real wheel file (zip with METADATA, WHEEL, RECORD)."""
     directory.mkdir(parents=True, exist_ok=True)
     module = name.replace("-", "_")
-    info = f"{module}-{version}.dist-info"
     files: dict[str, bytes] = {
         f"{module}/__init__.py": f"__version__ = {version!r}\n".encode(),
     }
     for path, text in (modules or {}).items():
         files[path] = text.encode()
     files.update(extra_files or {})
-    metadata = f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n"
-    files[f"{info}/METADATA"] = metadata.encode()
-    files[f"{info}/WHEEL"] = (
-        f"Wheel-Version: 1.0\nGenerator: envdeck-tests\nRoot-Is-Purelib: "
-        f"{'true' if tag.endswith('any') else 'false'}\nTag: {tag}\n"
-    ).encode()
-    if scripts:
-        lines = "".join(f"{s} = {target}\n" for s, target in scripts.items())
-        files[f"{info}/entry_points.txt"] = f"[console_scripts]\n{lines}".encode()
-    record = []
-    wheel = directory / f"{module}-{version}-{tag}.whl"
-    with zipfile.ZipFile(wheel, "w") as archive:
-        for path, data in files.items():
-            archive.writestr(path, data)
-            digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=")
-            record.append(f"{path},sha256={digest.decode()},{len(data)}")
-        record.append(f"{info}/RECORD,,")
-        archive.writestr(f"{info}/RECORD", "\n".join(record) + "\n")
-    return wheel
+    return write_wheel(
+        directory, name, version, files, tag=tag, scripts=scripts, generator="envdeck-tests"
+    )
 
 
 def uv(*args: str, cwd: Path | None = None, check: bool = True) -> subprocess.CompletedProcess[str]:

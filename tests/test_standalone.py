@@ -70,6 +70,10 @@ def test_the_checker_holds_no_sphinx(checker: Path) -> None:
     assert "envdeck/checks/base.py" in names and "envdeck/cli.py" in names
     assert any(n.startswith("packaging/") for n in names)
     assert any(re.match(r"packaging-[^/]+\.dist-info/.*LICEN", n) for n in names)
+    # tomli for Pythons without tomllib, as source: a zip cannot load a compiled module.
+    assert "tomli/_parser.py" in names
+    assert any(re.match(r"tomli-[^/]+\.dist-info/.*LICEN", n) for n in names)
+    assert not any(n.endswith((".so", ".pyd")) for n in names)
     assert not any("sphinx" in n.lower() or n.startswith("envdeck/slides") for n in names)
 
 
@@ -86,6 +90,10 @@ def test_the_checker_runs_in_an_empty_venv_without_network(
     project = tmp_path / "proj"
     project.mkdir()
     (project / "pyproject.toml").write_text('[project]\nname = "p"\nrequires-python = ">=3.9"\n')
+    (project / "uv.lock").write_text(
+        'version = 1\nrequires-python = ">=3.9"\n\n[[package]]\nname = "p"\nversion = "0"\n'
+        'source = { editable = "." }\n'
+    )
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
     env["PATH"] = os.pathsep.join([str(bare.parent), env.get("PATH", "")])  # as if activated
     done = subprocess.run(
@@ -104,6 +112,13 @@ def test_the_checker_runs_in_an_empty_venv_without_network(
     assert results["python"]["status"] == "pass"
     assert results["venv"]["status"] == "pass"  # the empty venv runs it
     assert results["ide"]["status"] == "warn"  # the project has no .venv yet
+    # TOML read with tomllib, or with the bundled tomli where the Python has no tomllib.
+    minor = int(version.split(".")[1])
+    reader = "tomllib" if minor >= 11 else "tomli"
+    assert (
+        results["lockfile"]["facts"]["lockfile"]
+        == f"uv.lock, format version 1 (read with {reader})"
+    )
     table = subprocess.run(offline([str(bare), str(checker), "python", "ide"]), cwd=project,
                            capture_output=True, text=True, env=env, check=False)  # fmt: skip
     assert re.search(r"^pass\s+python\s+CPython " + re.escape(version), table.stdout, re.M)

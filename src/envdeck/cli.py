@@ -67,7 +67,6 @@ def add_check_parser(subparsers: Any) -> argparse.ArgumentParser:
         "(default: the nearest directory upwards from here with a pyproject.toml or "
         "uv.lock; else the current directory)",
     )
-    parser.add_argument("--json", action="store_true", help="print JSON for machines")
     parser.add_argument(
         "--timeout",
         type=positive_seconds,
@@ -91,6 +90,14 @@ def add_check_parser(subparsers: Any) -> argparse.ArgumentParser:
         metavar="VAR",
         help="an environment variable whose value results may show (never by default)",
     )
+    _add_output_arguments(parser)
+    parser.set_defaults(func=check_command)
+    return parser
+
+
+def _add_output_arguments(parser: argparse.ArgumentParser) -> None:
+    """What ``envdeck check`` prints, and when it exits 1."""
+    parser.add_argument("--json", action="store_true", help="print JSON for machines")
     parser.add_argument(
         "-v",
         "--verbose",
@@ -104,8 +111,6 @@ def add_check_parser(subparsers: Any) -> argparse.ArgumentParser:
         help="exit 1 also when a check warns or could not run (warn, error)",
     )
     parser.add_argument("--list", action="store_true", help="list the checks and their options")
-    parser.set_defaults(func=run_checks)
-    return parser
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -147,35 +152,16 @@ def _usage_error(message: str) -> int:
     return USAGE
 
 
-def run_checks(args: argparse.Namespace, out: TextIO | None = None) -> int:
+def check_command(args: argparse.Namespace, out: TextIO | None = None) -> int:
+    """``envdeck check``: run the checks asked for, print their results; the exit status."""
     out = out or sys.stdout
     if args.list:
         print_list(out)
         return OK
-    known = check_names()
-    unknown = [name for name in args.names if name not in known]
-    if unknown:
-        return _usage_error(
-            f"unknown check{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}; "
-            f"the checks are: {', '.join(known)}"
-        )
-    names = list(dict.fromkeys(args.names)) or known
-    options = dict(args.option)
-    # An option goes to each selected check that has it; one that none has is a typo.
-    per_check: dict[str, dict[str, str]] = {name: {} for name in names}
-    for option, value in options.items():
-        takers = [name for name in names if option in get_check(name).options]
-        if not takers:
-            having = [n for n in known if option in get_check(n).options]
-            hint = f" (an option of {', '.join(having)})" if having else ""
-            return _usage_error(f"no selected check has the option {option!r}{hint}")
-        for name in takers:
-            per_check[name][option] = value
-    for name, given in per_check.items():
-        try:
-            convert_options(get_check(name), given)
-        except ValueError as err:
-            return _usage_error(f"{name}: {err}")
+    try:
+        per_check = _options_per_check(args)
+    except _UsageError as err:
+        return _usage_error(str(err))
     project = args.project.expanduser() if args.project is not None else find_project(Path.cwd())
     if not project.is_dir():
         return _usage_error(f"--project: {project} is not a directory")
@@ -191,26 +177,66 @@ def run_checks(args: argparse.Namespace, out: TextIO | None = None) -> int:
         return run_check(name, ctx)
 
     start = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=min(MAX_THREADS, len(names))) as pool:
-        results = list(pool.map(one, names))
+    with ThreadPoolExecutor(max_workers=min(MAX_THREADS, len(per_check))) as pool:
+        results = list(pool.map(one, per_check))
     elapsed = time.perf_counter() - start
     if args.json:
-        redact = Redactor.for_environment(allow)
-        totals = Counter(result.status for result in results)
-        document = {
-            "envdeck": __version__,
-            "project": redact.text(str(project.absolute())),
-            "status": overall_status(results).value,
-            "totals": {status.value: totals[status] for status in Status},
-            "results": [result.to_dict() for result in results],
-        }
-        json.dump(document, out, indent=2, ensure_ascii=False)
-        out.write("\n")
+        write_json(results, project, allow, out)
     else:
         print_table(results, out, verbose=args.verbose, elapsed=elapsed)
     failing = {Status.FAIL, Status.WARN, Status.ERROR} if args.strict else {Status.FAIL}
     bad = any(result.status in failing for result in results)
     return FAILED if bad else OK
+
+
+class _UsageError(Exception):
+    """The command line asks for something that is not there."""
+
+
+def _options_per_check(args: argparse.Namespace) -> dict[str, dict[str, str]]:
+    """Each check to run (in order) and the options it gets; :class:`_UsageError` for an
+    unknown check, an option no selected check has, or a bad value."""
+    known = check_names()
+    unknown = [name for name in args.names if name not in known]
+    if unknown:
+        raise _UsageError(
+            f"unknown check{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}; "
+            f"the checks are: {', '.join(known)}"
+        )
+    names = list(dict.fromkeys(args.names)) or known
+    # An option goes to each selected check that has it; one that none has is a typo.
+    per_check: dict[str, dict[str, str]] = {name: {} for name in names}
+    for option, value in dict(args.option).items():
+        takers = [name for name in names if option in get_check(name).options]
+        if not takers:
+            having = [n for n in known if option in get_check(n).options]
+            hint = f" (an option of {', '.join(having)})" if having else ""
+            raise _UsageError(f"no selected check has the option {option!r}{hint}")
+        for name in takers:
+            per_check[name][option] = value
+    for name, given in per_check.items():
+        try:
+            convert_options(get_check(name), given)
+        except ValueError as err:
+            raise _UsageError(f"{name}: {err}") from None
+    return per_check
+
+
+def write_json(
+    results: Sequence[CheckResult], project: Path, allow: frozenset[str], out: TextIO
+) -> None:
+    """The results as one JSON document (``--json``)."""
+    redact = Redactor.for_environment(allow)
+    totals = Counter(result.status for result in results)
+    document = {
+        "envdeck": __version__,
+        "project": redact.text(str(project.absolute())),
+        "status": overall_status(results).value,
+        "totals": {status.value: totals[status] for status in Status},
+        "results": [result.to_dict() for result in results],
+    }
+    json.dump(document, out, indent=2, ensure_ascii=False)
+    out.write("\n")
 
 
 #: From the worst: the status that speaks for a whole run.

@@ -22,15 +22,13 @@ import sphinx
 from sphinx.errors import ConfigError
 
 from .checks.base import MAX_TIMEOUT, find_project, parse_seconds
+from .checks.tools import flag_word
 from .jinja_limits import DEFAULT_MAX_OUTPUT, DEFAULT_SECONDS
 from .warnings_ import EnvdeckWarning, warn
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.config import Config
-
-TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
-FALSE_WORDS = frozenset({"0", "false", "no", "off", ""})
 
 
 def parse_flag(value: Any) -> bool:
@@ -39,12 +37,8 @@ def parse_flag(value: Any) -> bool:
         return value
     if isinstance(value, int) and value in (0, 1):
         return bool(value)
-    if isinstance(value, str):
-        word = value.strip().lower()
-        if word in TRUE_WORDS:
-            return True
-        if word in FALSE_WORDS:
-            return False
+    if isinstance(value, str) and (flag := flag_word(value)) is not None:
+        return flag
     raise ValueError(f"expected one of 1/0, true/false, yes/no, on/off (any case), got {value!r}")
 
 

@@ -2,8 +2,10 @@
 Python 3.9 or newer and nothing installed (``python envdeck-check.pyz [--json]``).
 
 It is a zip application (:mod:`zipapp`) of the Sphinx-free check library, the
-``envdeck check`` command line and the pure-Python ``packaging`` distribution as
-installed here, with its licence files. Nothing in it imports Sphinx.
+``envdeck check`` command line and the ``packaging`` and ``tomli`` distributions as
+installed here (their Python files: a zip cannot load a compiled module), with their
+licence files. ``tomli`` is what the checks read TOML with on Pythons before 3.11,
+which have no :mod:`tomllib`. Nothing in it imports Sphinx.
 """
 
 from __future__ import annotations
@@ -23,8 +25,8 @@ CHECKER_NAME = "envdeck-check.pyz"
 #: envdeck's modules the checker needs: the command line and the check library.
 ENVDECK_PARTS = ("__init__.py", "cli.py", "summary.py", "terminal.py", "checks")
 
-#: Pure-Python distributions the check library imports.
-BUNDLED = ("packaging",)
+#: Distributions the check library imports, bundled as Python source.
+BUNDLED = ("packaging", "tomli")
 
 MAIN = '''\
 """envdeck {version}: check this machine for the workshop. Usage:
@@ -36,7 +38,7 @@ if sys.version_info < (3, 9):
 
 # Checks run in threads; importing from a zip in several threads at once can meet a
 # half-imported module, so everything they import is imported here first.
-import envdeck.checks  # noqa: E402
+import envdeck.checks, envdeck.checks.toml  # noqa: E401, E402
 import packaging.markers, packaging.requirements, packaging.specifiers, packaging.tags  # noqa
 from envdeck.cli import main  # noqa: E402
 
@@ -60,7 +62,10 @@ def _copy_distribution(name: str, stage: Path) -> None:
             parts[0].endswith(".dist-info")
             and (file.name in ("METADATA", "LICENSE") or "licen" in str(file).lower())
         )
-        if not keep or file.suffix == ".pyc" or "__pycache__" in parts:
+        # Only Python files: tomli's wheels hold a compiled copy that a zip cannot load
+        # (and that would suit one Python only).
+        compiled = file.suffix in (".pyc", ".so", ".pyd")
+        if not keep or compiled or "__pycache__" in parts:
             continue
         source = Path(str(file.locate()))
         if source.is_file():

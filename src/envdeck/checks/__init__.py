@@ -22,10 +22,10 @@ from .base import (
     Outcome,
     Status,
     check_names,
-    fingerprint,
     get_check,
     run_check,
 )
+from .fingerprints import fingerprint
 from .redact import Redactor
 
 __all__ = [

@@ -6,13 +6,8 @@ the ``envdeck check`` command line and the tests.
 
 from __future__ import annotations
 
-import contextvars
-import hashlib
 import importlib
-import json
 import math
-import os
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -22,11 +17,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from .errors import MAX_TIMEOUT, CheckSkipped, CheckTimeout, start_clock
 from .redact import Redactor
-
-#: The longest timeout a check may be given: an hour.  Far more than any check needs,
-#: and far below what threads can wait (``threading.TIMEOUT_MAX``).
-MAX_TIMEOUT = 3600.0
 
 #: Seconds a check may run past ``ctx.timeout`` (thread start-up, cleaning up) before
 #: it is abandoned and reported as timed out.
@@ -136,6 +128,34 @@ class Outcome:
     key_facts: tuple[str, ...] | None = None
 
 
+@dataclass
+class Findings:
+    """What a check collects as it goes: facts, and problems that fail or warn.
+
+    :meth:`outcome` ends the check: it fails when anything failed, else warns when
+    anything warned, else passes.
+    """
+
+    facts: dict[str, str] = field(default_factory=dict)
+    fails: list[str] = field(default_factory=list)
+    warns: list[str] = field(default_factory=list)
+    details: str = ""
+
+    def outcome(
+        self, passed: str, *, fail_prefix: str = "", warn_prefix: str = "", warn_suffix: str = ""
+    ) -> Outcome:
+        """The outcome: the fails or the warns joined by ``;`` (between the prefix and
+        suffix given), else ``passed``."""
+        if self.fails:
+            return Outcome(
+                Status.FAIL, fail_prefix + "; ".join(self.fails), self.facts, self.details
+            )
+        if self.warns:
+            summary = warn_prefix + "; ".join(self.warns) + warn_suffix
+            return Outcome(Status.WARN, summary, self.facts, self.details)
+        return Outcome(Status.PASS, passed, self.facts, self.details)
+
+
 CheckFunc = Callable[[CheckContext, Mapping[str, Any]], Outcome]
 
 
@@ -159,22 +179,6 @@ class Check:
     key_facts: tuple[str, ...] = ()
     #: option name -> default, when the option is not given
     defaults: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
-
-
-class CheckSkipped(Exception):
-    """Raised inside a check: it does not apply here (``skip`` with this reason)."""
-
-
-class ToolMissing(CheckSkipped):
-    """A program the check needs is not on PATH."""
-
-    def __init__(self, tool: str) -> None:
-        super().__init__(f"{tool} is not installed (not found on PATH)")
-        self.tool = tool
-
-
-class CheckTimeout(Exception):
-    """The check ran out of time (``error``)."""
 
 
 _REGISTRY: dict[str, Check] = {}
@@ -202,9 +206,6 @@ ORDER = (
     "python", "platform", "venv", "venv-paths", "venv-relocation", "gitignore",
     "lockfile", "freeze", "system-libs", "gpu", "jupyter", "ide", "packages",
 )  # fmt: skip
-
-#: when the running check must be done (time.monotonic()), for subprocess timeouts
-_DEADLINE: contextvars.ContextVar[float] = contextvars.ContextVar("envdeck_check_deadline")
 
 
 def register(check: Check) -> Check:
@@ -258,17 +259,6 @@ def get_check(name: str) -> Check:
     except KeyError:
         known = ", ".join(check_names())
         raise KeyError(f"unknown check {name!r}; the checks are: {known}") from None
-
-
-def remaining_time() -> float:
-    """Seconds the running check has left (for subprocess timeouts)."""
-    deadline = _DEADLINE.get(None)
-    if deadline is None:
-        return 3600.0
-    left = deadline - time.monotonic()
-    if left <= 0:
-        raise CheckTimeout("the check ran out of time")
-    return left
 
 
 def parse_seconds(value: Any, limit: float = MAX_TIMEOUT) -> float:
@@ -347,7 +337,7 @@ def _run_guarded(check: Check, ctx: CheckContext) -> Outcome:
     box: dict[str, Outcome] = {}
 
     def target() -> None:
-        _DEADLINE.set(time.monotonic() + timeout)
+        start_clock(timeout)
         box["outcome"] = _call(check, ctx, options, timeout)
 
     # A thread, so that a check stuck in Python code (not a subprocess, whose own
@@ -372,50 +362,3 @@ def _call(check: Check, ctx: CheckContext, options: Mapping[str, Any], timeout: 
     if not isinstance(outcome, Outcome):
         return Outcome(Status.ERROR, f"the check returned {type(outcome).__name__}, not Outcome")
     return outcome
-
-
-# --- fingerprints ----------------------------------------------------------------
-
-
-def fingerprint(name: str, ctx: CheckContext) -> str:
-    """A cheap hash of everything check ``name``'s result depends on here.
-
-    No subprocess: it stats and hashes a few files.  A cache re-runs the check
-    only when this changes.
-    """
-    from . import inputs  # late: inputs imports the check modules' helpers
-
-    _load_checks()
-    check = _REGISTRY.get(name)
-    parts: list[Any] = [
-        "envdeck-check-1",
-        name,
-        sorted(ctx.options.items()),
-        sorted(ctx.env_allowlist),
-    ]
-    if check is not None:
-        parts.append(_code_stamp(check))
-        project = Path(ctx.project).expanduser().absolute()
-        for input_name in check.depends_on:
-            try:
-                parts.append([input_name, inputs.describe(input_name, project, ctx.options)])
-            except OSError as err:
-                parts.append([input_name, f"unreadable: {type(err).__name__}"])
-    blob = json.dumps(parts, sort_keys=True, default=str).encode("utf8")
-    return hashlib.sha256(blob).hexdigest()[:32]
-
-
-def _code_stamp(check: Check) -> list[Any]:
-    # A changed check (an upgrade of envdeck, or editing it) invalidates old results.
-    from .. import __version__
-
-    module = sys.modules.get(check.func.__module__)
-    path = getattr(module, "__file__", None)
-    stamp: list[Any] = [__version__]
-    if path:
-        try:
-            st = os.stat(path)
-            stamp += [st.st_mtime_ns, st.st_size]
-        except OSError:
-            pass
-    return stamp

@@ -18,6 +18,7 @@ from pathlib import Path, PurePath
 from typing import Any
 
 from .base import CheckContext, Outcome, Status, check
+from .environment import jetbrains_config_dirs, same_place
 from .tools import project_venv, windows_layout
 
 #: VS Code's keys for the interpreter (``python.pythonPath`` is the old one, still read
@@ -78,13 +79,6 @@ def venv_of(value: str, base: Path) -> Path:
     return Path(path)
 
 
-def _same(a: Path, b: Path) -> bool:
-    try:
-        return os.path.samefile(a, b)
-    except OSError:
-        return os.path.normcase(os.path.abspath(a)) == os.path.normcase(os.path.abspath(b))
-
-
 def vscode_pointers(project: Path) -> Iterator[Pointer | str]:
     """VS Code's interpreter settings; a string for a file that cannot be read."""
     files = [project / ".vscode" / "settings.json", *sorted(project.glob("*.code-workspace"))]
@@ -118,24 +112,6 @@ def pycharm_sdk(project: Path) -> str | None:
         if component.get("name") == "ProjectRootManager":
             return component.get("project-jdk-name") or ""
     return ""
-
-
-def jetbrains_config_dirs() -> list[Path]:
-    """Where PyCharm (and IntelliJ IDEA with the Python plugin) keep their settings."""
-    home = Path(os.path.expanduser("~"))
-    bases = [
-        Path(os.environ.get("XDG_CONFIG_HOME") or home / ".config") / "JetBrains",
-        home / "Library" / "Application Support" / "JetBrains",
-    ]
-    if os.environ.get("APPDATA"):
-        bases.append(Path(os.environ["APPDATA"]) / "JetBrains")
-    found = []
-    for base in bases:
-        try:
-            found += sorted(p for p in base.iterdir() if p.name.startswith(("PyCharm", "Idea")))
-        except OSError:
-            continue
-    return found
 
 
 def sdk_home(name: str) -> tuple[str, str] | None:
@@ -183,52 +159,13 @@ def ide_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
     cannot be read, or there is no ``.venv`` for the IDEs to find."""
     venv = project_venv(ctx.project)
     has_venv = (venv / "pyvenv.cfg").is_file()
-    default_place = _same(venv.parent, ctx.project) and venv.name == ".venv"
     facts: dict[str, str] = {
         "project venv": f"{venv} ({'exists' if has_venv else 'missing'})",
     }
     elsewhere: list[str] = []
     unreadable: list[str] = []
-
-    vscode: list[str] = []
-    for pointer in vscode_pointers(ctx.project):
-        if isinstance(pointer, str):
-            unreadable.append(pointer)
-            continue
-        ok = _same(pointer.venv, venv)
-        vscode.append(f"{pointer.where} = {pointer.value} "
-                      f"({'the project venv' if ok else 'another interpreter'})")  # fmt: skip
-        if not ok:
-            elsewhere.append(f"VS Code's {pointer.where} names {pointer.value}")
-    facts["VS Code"] = "; ".join(vscode) or (
-        "no interpreter setting (it picks the workspace's .venv by itself)"
-    )
-
-    try:
-        sdk = pycharm_sdk(ctx.project)
-    except (OSError, ElementTree.ParseError) as err:
-        sdk = None
-        unreadable.append(f".idea/misc.xml cannot be read ({type(err).__name__})")
-    if sdk is None:
-        facts["PyCharm"] = "no .idea/misc.xml (it offers the project's .venv by itself)"
-    elif not sdk:
-        facts["PyCharm"] = ".idea/misc.xml names no project SDK"
-    else:
-        found = sdk_home(sdk)
-        if found is None:
-            # The SDK's path is in PyCharm's settings, not in the project.
-            facts["PyCharm"] = f"project SDK {sdk!r} (its path is not in this machine's settings)"
-        else:
-            path, table = found
-            ok = _same(venv_of(path, ctx.project), venv)
-            facts["PyCharm"] = (
-                f"project SDK {sdk!r} = {path} "
-                f"({'the project venv' if ok else 'another interpreter'}; from {table})"
-            )
-            if not ok:
-                elsewhere.append(f"PyCharm's project SDK {sdk!r} is {path}")
-
-    configured = bool(vscode) or bool(sdk)
+    vscode = _vscode_settings(ctx.project, venv, facts, elsewhere, unreadable)
+    sdk = _pycharm_setting(ctx.project, venv, facts, elsewhere, unreadable)
     if unreadable:
         facts["unreadable"] = "; ".join(unreadable)
     if elsewhere:
@@ -246,9 +183,9 @@ def ide_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
             "reopen the folder",
             facts,
         )
-    if configured:
+    if vscode or sdk:
         return Outcome(Status.PASS, f"the IDE settings name the project's {venv.name}", facts)
-    if not default_place:
+    if not (same_place(venv.parent, ctx.project) and venv.name == ".venv"):
         return Outcome(
             Status.WARN,
             f"no IDE setting, and the venv is at {venv}, where neither VS Code nor PyCharm "
@@ -260,3 +197,54 @@ def ide_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
         "no IDE setting: VS Code and PyCharm both find the project's .venv by themselves",
         facts,
     )
+
+
+def _vscode_settings(
+    project: Path, venv: Path, facts: dict[str, str], elsewhere: list[str], unreadable: list[str]
+) -> bool:
+    """VS Code's interpreter settings into the facts; whether there is one."""
+    vscode: list[str] = []
+    for pointer in vscode_pointers(project):
+        if isinstance(pointer, str):
+            unreadable.append(pointer)
+            continue
+        ok = same_place(pointer.venv, venv)
+        vscode.append(f"{pointer.where} = {pointer.value} "
+                      f"({'the project venv' if ok else 'another interpreter'})")  # fmt: skip
+        if not ok:
+            elsewhere.append(f"VS Code's {pointer.where} names {pointer.value}")
+    facts["VS Code"] = "; ".join(vscode) or (
+        "no interpreter setting (it picks the workspace's .venv by itself)"
+    )
+    return bool(vscode)
+
+
+def _pycharm_setting(
+    project: Path, venv: Path, facts: dict[str, str], elsewhere: list[str], unreadable: list[str]
+) -> bool:
+    """PyCharm's project SDK into the facts; whether the project names one."""
+    try:
+        sdk = pycharm_sdk(project)
+    except (OSError, ElementTree.ParseError) as err:
+        sdk = None
+        unreadable.append(f".idea/misc.xml cannot be read ({type(err).__name__})")
+    if sdk is None:
+        facts["PyCharm"] = "no .idea/misc.xml (it offers the project's .venv by itself)"
+        return False
+    if not sdk:
+        facts["PyCharm"] = ".idea/misc.xml names no project SDK"
+        return False
+    found = sdk_home(sdk)
+    if found is None:
+        # The SDK's path is in PyCharm's settings, not in the project.
+        facts["PyCharm"] = f"project SDK {sdk!r} (its path is not in this machine's settings)"
+        return True
+    path, table = found
+    ok = same_place(venv_of(path, project), venv)
+    facts["PyCharm"] = (
+        f"project SDK {sdk!r} = {path} "
+        f"({'the project venv' if ok else 'another interpreter'}; from {table})"
+    )
+    if not ok:
+        elsewhere.append(f"PyCharm's project SDK {sdk!r} is {path}")
+    return True

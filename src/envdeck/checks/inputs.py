@@ -16,7 +16,8 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from .tools import project_venv, scripts_dir, site_dirs
+from .environment import choose_venv, jetbrains_config_dirs, kernel_dirs, project_environment
+from .tools import project_venv, read_pyvenv_cfg, scripts_dir, site_dirs
 
 Describe = Callable[[Path, Mapping[str, str]], Any]
 
@@ -71,8 +72,6 @@ def interpreter(project: Path, options: Mapping[str, str]) -> Any:
 
 def distributions(project: Path, options: Mapping[str, str]) -> Any:
     """The running environment's and the project's venv's installed distributions."""
-    from .locking import project_environment
-
     dirs = dict.fromkeys([*site_dirs(), *project_environment(project).site_dirs])
     # An install or uninstall adds or removes a *.dist-info directory.
     return [[_stat(d), _listing(d, (".dist-info", ".egg-info", ".pth", ".egg-link"))] for d in dirs]
@@ -170,21 +169,12 @@ def git(project: Path, options: Mapping[str, str]) -> Any:
 
 
 def venv_dir(project: Path, options: Mapping[str, str]) -> Any:
-    from .venvs import choose_venv  # the venv-paths check decides which venv
-
     try:
         venv, _why = choose_venv(project, options.get("venv"))
     except Exception:
         return None
     cfg = venv / "pyvenv.cfg"
-    home = ""
-    try:
-        for line in cfg.read_text("utf8", errors="replace").splitlines():
-            key, _, value = line.partition("=")
-            if key.strip() == "home":
-                home = value.strip()
-    except OSError:
-        pass
+    home = read_pyvenv_cfg(venv).get("home", "")
     return [
         str(venv),
         _stat(venv),
@@ -217,9 +207,6 @@ def gpu(project: Path, options: Mapping[str, str]) -> Any:
 
 
 def kernels(project: Path, options: Mapping[str, str]) -> Any:
-    from .kernels import kernel_dirs
-    from .locking import project_environment
-
     parts: list[Any] = [str(project_environment(project).prefix)]
     for directory in kernel_dirs(project_environment(project).prefix):
         parts.append(_listing(directory))
@@ -232,8 +219,6 @@ def kernels(project: Path, options: Mapping[str, str]) -> Any:
 
 
 def ide(project: Path, options: Mapping[str, str]) -> Any:
-    from .ide import jetbrains_config_dirs
-
     files = [project / ".vscode" / "settings.json", project / ".idea" / "misc.xml"]
     files += sorted(project.glob("*.code-workspace"))
     files += [d / "options" / "jdk.table.xml" for d in jetbrains_config_dirs()]

@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from .base import CheckContext, Outcome, Status, check
-from .tools import read_requires_python, shorten
+from .toml import PyprojectError, read_requires_python
+from .tools import shorten
 
 # sysconfig fills its cache unguarded on first use (before Python 3.12), and checks run
 # in threads: a second thread could read a half-filled cache (SOABI None). Fill it now.
@@ -47,7 +48,11 @@ def python_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
         "build": " ".join(_platform.python_build()),
     }
     summary = f"{pretty_impl} {version} ({soabi})"
-    requires = read_requires_python(ctx.project)
+    try:
+        requires = read_requires_python(ctx.project)
+    except PyprojectError as err:
+        facts["requires-python"] = f"(not read: {err})"
+        return Outcome(Status.WARN, f"{summary}; {err}", facts)
     if requires is None:
         facts["requires-python"] = "(no pyproject.toml with one)"
         return Outcome(Status.PASS, summary, facts)
@@ -199,6 +204,37 @@ def platform_target(value: str) -> str:
     return value.replace(".", "_")
 
 
+def _wheel_ceiling(libc_name: str, libc_version: str) -> str:
+    """The newest C library (or macOS) the wheels an installer picks here may need."""
+    # Installers pick the newest wheels this interpreter accepts, which may need up to
+    # this machine's C library (or macOS); what the installed ones need is system-libs'.
+    if libc_name in ("glibc", "musl") and libc_version:
+        return f"{libc_name} {libc_version}"
+    if sys.platform == "darwin" and _platform.mac_ver()[0]:
+        return f"macOS {_platform.mac_ver()[0]}"
+    return ""
+
+
+def _tag_facts(
+    all_tags: list[Any], interpreters: list[str], abis: list[str], platforms: list[str]
+) -> dict[str, str]:
+    # Installers try a linux_* tag first, but it only matches wheels built on this
+    # machine: PyPI accepts no linux_* uploads, so the most specific tag a wheel from
+    # an index can carry is the first manylinux/musllinux one.
+    local = [t for t in all_tags if t.platform.startswith("linux_")]
+    served = [t for t in all_tags if not t.platform.startswith("linux_")]
+    facts = {
+        "wheel tags accepted": str(len(all_tags)),
+        "most specific tag": str(served[0]) if served else "-",
+    }
+    if local:
+        facts["local-build tag"] = f"{local[0]} (wheels built here; PyPI serves none)"
+    facts["interpreter tags"] = shorten(interpreters, 6)
+    facts["ABI tags"] = shorten(abis, 6)
+    facts["platform tags"] = _platform_tag_summary(platforms)
+    return facts
+
+
 @check(
     "platform",
     "The platform",
@@ -224,33 +260,13 @@ def platform_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
     impl = _platform.python_implementation()
     py_short = ".".join(_platform.python_version_tuple()[:2])
     runs_on = f"{_platform.system()} on {arch}, {impl} {py_short} ({abis[0] if abis else '?'})"
-    # Installers pick the newest wheels this interpreter accepts, which may need up to
-    # this machine's C library (or macOS); what the installed ones need is system-libs'.
-    ceiling = ""
-    if libc_name in ("glibc", "musl") and libc_version:
-        ceiling = f"{libc_name} {libc_version}"
-    elif sys.platform == "darwin" and _platform.mac_ver()[0]:
-        ceiling = f"macOS {_platform.mac_ver()[0]}"
-    # Installers try a linux_* tag first, but it only matches wheels built on this
-    # machine: PyPI accepts no linux_* uploads, so the most specific tag a wheel from
-    # an index can carry is the first manylinux/musllinux one.
-    local = [t for t in all_tags if t.platform.startswith("linux_")]
-    served = [t for t in all_tags if not t.platform.startswith("linux_")]
+    ceiling = _wheel_ceiling(libc_name, libc_version)
     facts = {
         "os": os_name,
         "kernel": f"{_platform.system()} {_platform.release()}",
         "architecture": arch,
         "libc": libc_text,
-        "wheel tags accepted": str(len(all_tags)),
-        "most specific tag": str(served[0]) if served else "-",
-        **(
-            {"local-build tag": f"{local[0]} (wheels built here; PyPI serves none)"}
-            if local
-            else {}
-        ),
-        "interpreter tags": shorten(interpreters, 6),
-        "ABI tags": shorten(abis, 6),
-        "platform tags": _platform_tag_summary(platforms),
+        **_tag_facts(all_tags, interpreters, abis, platforms),
         "runs only on": runs_on,
     }
     if ceiling:

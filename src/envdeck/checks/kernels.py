@@ -14,65 +14,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import usercache
+from . import inputs, usercache
 from .base import CheckContext, Outcome, Status, check
-from .locking import Environment, project_environment
-from .tools import in_venv, names_unreadable, plural, read_pyvenv_cfg, shorten
+from .environment import (
+    Environment,
+    env_of_program,
+    kernel_dirs,
+    project_environment,
+    same_place,
+)
+from .tools import names_unreadable, plural, read_pyvenv_cfg, shorten
 
 #: kernels listed by name in the facts; the rest are counted
 MAX_LISTED = 8
-
-
-def _flag(name: str) -> bool | None:
-    value = os.environ.get(name)
-    if value is None:
-        return None
-    return value.strip().lower() not in ("", "0", "false", "no", "off")
-
-
-def _user_data_dir() -> Path:
-    if os.environ.get("JUPYTER_DATA_DIR"):
-        return Path(os.environ["JUPYTER_DATA_DIR"]).expanduser()
-    home = Path.home()
-    if sys.platform == "darwin":
-        return home / "Library" / "Jupyter"
-    if os.name == "nt":
-        appdata = os.environ.get("APPDATA")
-        return Path(appdata, "jupyter") if appdata else home / ".jupyter" / "data"
-    xdg = os.environ.get("XDG_DATA_HOME")
-    return (Path(xdg) if xdg else home / ".local" / "share") / "jupyter"
-
-
-def _system_dirs() -> list[Path]:
-    if os.name == "nt":
-        programdata = os.environ.get("PROGRAMDATA")
-        return [Path(programdata, "jupyter")] if programdata else []
-    return [Path("/usr/local/share/jupyter"), Path("/usr/share/jupyter")]
-
-
-def data_dirs(env_prefix: Path | None = None) -> list[Path]:
-    """Jupyter's data path, in its order of precedence (as ``jupyter --paths``):
-    ``JUPYTER_PATH``, then the user's and the environment's directories (the
-    environment's first inside a venv, or with ``JUPYTER_PREFER_ENV_PATH``), then
-    the system's."""
-    dirs = [Path(p).expanduser() for p in os.environ.get("JUPYTER_PATH", "").split(os.pathsep) if p]
-    user = [_user_data_dir()]
-    envs = [Path(sys.prefix, "share", "jupyter")]
-    if env_prefix is not None:
-        envs.insert(0, env_prefix / "share" / "jupyter")
-    prefer_env = _flag("JUPYTER_PREFER_ENV_PATH")
-    if prefer_env is None:
-        prefer_env = in_venv()
-    dirs += envs + user if prefer_env else user + envs
-    dirs += _system_dirs()
-    unique: dict[str, Path] = {}
-    for directory in dirs:
-        unique.setdefault(os.path.abspath(directory), directory)
-    return list(unique.values())
-
-
-def kernel_dirs(env_prefix: Path | None = None) -> list[Path]:
-    return [d / "kernels" for d in data_dirs(env_prefix)]
 
 
 def find_kernels(env_prefix: Path | None = None) -> tuple[dict[str, Path], str]:
@@ -102,8 +56,6 @@ def _jupyter_client_kernels() -> dict[str, str]:
     values it reads, the interpreter and installed distributions (jupyter_client's
     version, ipykernel's native kernel), and the kernel directories' contents.
     """
-    from . import inputs  # late: inputs imports the checks' helpers
-
     # As jupyter_core's: also the user base's share/jupyter where user site is on.
     dirs = [*kernel_dirs(Path(sys.prefix)), Path(site.getuserbase(), "share", "jupyter", "kernels")]
     listing = []
@@ -227,22 +179,6 @@ def jupyter_installed(target: Target) -> str:
     return "no"
 
 
-def _env_of(interpreter: Path) -> Path:
-    """The environment an interpreter belongs to: the directory above its ``bin``."""
-    return (
-        interpreter.parent.parent
-        if interpreter.parent.name in ("bin", "Scripts")
-        else (interpreter.parent)
-    )
-
-
-def _same(a: Path, b: Path) -> bool:
-    try:
-        return os.path.samefile(a, b)
-    except OSError:
-        return os.path.abspath(a) == os.path.abspath(b)
-
-
 def read_kernel(name: str, directory: Path, target: Target) -> Kernel:
     try:
         spec = json.loads((directory / "kernel.json").read_text("utf8"))
@@ -282,15 +218,16 @@ def read_kernel(name: str, directory: Path, target: Target) -> Kernel:
     interpreter = Path(program)
     if not interpreter.exists():
         return Kernel(name, display, language, program, "missing", "the interpreter is gone")
-    env = _env_of(interpreter)
-    if _same(env, target.prefix):
+    env = env_of_program(interpreter)
+    if same_place(env, target.prefix):
         return Kernel(name, display, language, program, "this", how)
     if (env / "pyvenv.cfg").is_file():
         return Kernel(name, display, language, program, "other venv", f"{env}{how}")
     return Kernel(name, display, language, program, "base", how)
 
 
-_RUNS = {
+#: what :attr:`Kernel.runs` means, in words
+_WHAT_IT_RUNS = {
     "this": "this venv",
     "other venv": "another venv",
     "base": "a Python outside any venv",
@@ -324,43 +261,23 @@ def jupyter_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
     target = target_of(env)
     found, how = find_kernels(env.prefix)
     kernels = [read_kernel(name, path, target) for name, path in sorted(found.items())]
-    facts: dict[str, str] = {
-        "venv": f"{env.prefix} ({env.label})",
-        "Jupyter in this venv": jupyter_installed(target),
-        "ipykernel in this venv": target.ipykernel or "not installed",
-        "found with": how,
-        "kernels": str(len(kernels)),
-    }
-    mine = [k for k in kernels if k.runs == "this"]
-    facts["running this venv"] = ", ".join(k.name for k in mine) if mine else "none"
-    for kernel in kernels[:MAX_LISTED]:
-        where = kernel.interpreter or "?"
-        facts[f"kernel {kernel.name}"] = f"{kernel.display}: {where}, {_RUNS[kernel.runs]}" + (
-            f" ({kernel.detail.strip(' ()')})" if kernel.detail.strip() else ""
-        )
-    if len(kernels) > MAX_LISTED:
-        facts["more kernels"] = str(len(kernels) - MAX_LISTED)
+    facts = _kernel_facts(env, target, how, kernels)
     details = "\n".join(f"{k.name}: {found[k.name]}" for k in kernels)
-    name = env.prefix.parent.name if env.prefix.name == ".venv" else env.prefix.name
-    register = f"register one with `python -m ipykernel install --user --name {name}`"
-    if not target.ipykernel:
-        # A kernel runs ipykernel inside the venv: it comes first, as a project's
-        # dependency where there is a project.
-        add = (
-            "`uv add --dev ipykernel`"
-            if (ctx.project / "pyproject.toml").is_file()
-            else "`uv pip install ipykernel`"
-        )
-        register = (
-            f"add ipykernel to this venv with {add}, then register a kernel with "
-            f"`uv run python -m ipykernel install --user --name {name}`"
-        )
+    register = _how_to_register(ctx.project, env, target)
     if not kernels:
         return Outcome(
             Status.WARN,
             f"no Jupyter kernel is registered, so none runs this venv; {register}",
             facts,
         )
+    return _kernels_outcome(kernels, register, facts, details)
+
+
+def _kernels_outcome(
+    kernels: list[Kernel], register: str, facts: dict[str, str], details: str
+) -> Outcome:
+    """Whether a registered kernel runs this venv, and whether one starts a lost Python."""
+    mine = [k for k in kernels if k.runs == "this"]
     missing = [k.name for k in kernels if k.runs == "missing"]
     stale = (
         f"; {plural(len(missing), 'kernel')} {'starts' if len(missing) == 1 else 'start'} "
@@ -391,4 +308,45 @@ def jupyter_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
         f"({plural(len(kernels), 'kernel')} registered)",
         facts,
         details,
+    )
+
+
+def _kernel_facts(
+    env: Environment, target: Target, how: str, kernels: list[Kernel]
+) -> dict[str, str]:
+    mine = [k.name for k in kernels if k.runs == "this"]
+    facts: dict[str, str] = {
+        "venv": f"{env.prefix} ({env.label})",
+        "Jupyter in this venv": jupyter_installed(target),
+        "ipykernel in this venv": target.ipykernel or "not installed",
+        "found with": how,
+        "kernels": str(len(kernels)),
+        "running this venv": ", ".join(mine) if mine else "none",
+    }
+    for kernel in kernels[:MAX_LISTED]:
+        where = kernel.interpreter or "?"
+        facts[f"kernel {kernel.name}"] = (
+            f"{kernel.display}: {where}, {_WHAT_IT_RUNS[kernel.runs]}"
+            + (f" ({kernel.detail.strip(' ()')})" if kernel.detail.strip() else "")
+        )
+    if len(kernels) > MAX_LISTED:
+        facts["more kernels"] = str(len(kernels) - MAX_LISTED)
+    return facts
+
+
+def _how_to_register(project: Path, env: Environment, target: Target) -> str:
+    """The commands that give this venv a kernel."""
+    name = env.prefix.parent.name if env.prefix.name == ".venv" else env.prefix.name
+    if target.ipykernel:
+        return f"register one with `python -m ipykernel install --user --name {name}`"
+    # A kernel runs ipykernel inside the venv: it comes first, as a project's
+    # dependency where there is a project.
+    add = (
+        "`uv add --dev ipykernel`"
+        if (project / "pyproject.toml").is_file()
+        else "`uv pip install ipykernel`"
+    )
+    return (
+        f"add ipykernel to this venv with {add}, then register a kernel with "
+        f"`uv run python -m ipykernel install --user --name {name}`"
     )

@@ -12,57 +12,26 @@ import json
 import re
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
 
-from . import uvlock
-from .base import CheckContext, CheckSkipped, Outcome, Status, ToolMissing, check
+from .base import CheckContext, Findings, Outcome, Status, check
+from .environment import Environment, project_environment
+from .errors import CheckSkipped, ToolMissing
+from .toml import read_pyproject
 from .tools import (
     dist_name,
     dist_text,
-    distributions,
     names_unreadable,
     normalize,
     plural,
-    project_venv,
     run,
     shorten,
-    site_dirs,
     tool_path,
 )
 from .uvlock import Lock, Locked, LockError, read_lock
-
-
-@dataclass(frozen=True)
-class Environment:
-    """The environment whose installed distributions are compared with the lock."""
-
-    label: str
-    prefix: Path
-    site_dirs: tuple[Path, ...]
-
-    def installed(self) -> dict[str, metadata.Distribution]:
-        return {normalize(dist_name(d)): d for d in distributions(list(self.site_dirs))}
-
-
-def project_environment(project: Path) -> Environment:
-    """The project's ``.venv`` when it has one, else the environment running the build."""
-    venv = project_venv(project)
-    if (venv / "pyvenv.cfg").is_file():
-        candidates = [
-            *sorted(venv.glob("lib/python*/site-packages")),
-            *sorted(venv.glob("lib64/python*/site-packages")),  # often a link to lib
-            venv / "Lib" / "site-packages",
-        ]
-        dirs: dict[Path, Path] = {}
-        for candidate in candidates:
-            if candidate.is_dir():
-                dirs.setdefault(candidate.resolve(), candidate)
-        return Environment(f"the project's {venv.name}", venv, tuple(dirs.values()))
-    return Environment("the running environment", Path(sys.prefix), tuple(site_dirs()))
 
 
 def _version_equal(a: str, b: str) -> bool:
@@ -173,21 +142,20 @@ def declared_differences(project: Path, lock: Lock | None = None) -> list[str] |
     """How pyproject.toml's requirements (dependencies, extras, dependency groups,
     requires-python) differ from what uv.lock (``lock``, read from ``project`` when not
     given) records of them, compared without uv; None when they cannot be compared here
-    (no TOML reader, dynamic dependencies, a file that does not parse).
+    (dynamic dependencies, a file that does not parse).
 
     Markers and ``[tool.uv]`` (constraints, overrides, sources) are not compared: a
     difference proves the lock stale, an empty list proves nothing."""
     from packaging.requirements import InvalidRequirement
     from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
-    toml = uvlock.tomllib
-    if toml is None:
-        return None
     try:
-        pyproject = toml.loads((project / "pyproject.toml").read_text("utf8"))
+        pyproject = read_pyproject(project)
         if lock is None:
             lock = read_lock(project / "uv.lock")
     except (OSError, ValueError):
+        return None
+    if pyproject is None:
         return None
     table = pyproject.get("project")
     if not isinstance(table, dict) or "name" not in table:
@@ -198,8 +166,6 @@ def declared_differences(project: Path, lock: Lock | None = None) -> list[str] |
     root = next((p for p in lock.own if normalize(p.name) == name), None)
     if root is None:
         return [f"uv.lock has no package {name}"]
-    if root.metadata is None:  # read with the line reader
-        return None
     differences: list[str] = []
     try:
         declared = _requirement_sets(table, pyproject)
@@ -271,33 +237,51 @@ def lockfile_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
         )
     except LockError as err:
         return Outcome(Status.FAIL, f"uv.lock cannot be read: {err}", {"lockfile": "unreadable"})
-    fails: list[str] = []
-    warns: list[str] = []
-    third = lock.third_party
+    found = Findings(_lock_facts(lock))
+    _hashes(lock, found)
+    fresh = _fresh(project, lock, found)
+    env = project_environment(project)
+    _installed(lock, env, found)
+    return found.outcome(
+        f"uv.lock pins {pins(lock)}, all hashed, "
+        + ("fresh, " if fresh else "")
+        + f"and {env.label} matches it"
+    )
+
+
+def _lock_facts(lock: Lock) -> dict[str, str]:
     distinct = _distinct(lock.packages)
-    facts = {
+    several = len(lock.packages) != distinct
+    return {
         "lockfile": f"uv.lock, format version {lock.version} (read with {lock.parser})",
-        "packages": f"{distinct} ({_distinct(third)} third-party, "
+        "packages": f"{distinct} ({_distinct(lock.third_party)} third-party, "
         f"{len(lock.own)} the project's own)"
-        + (
-            f"; {len(lock.packages)} entries: some locked at several versions"
-            if distinct != len(lock.packages)
-            else ""
-        ),
+        + (f"; {len(lock.packages)} entries: some locked at several versions" if several else ""),
         "requires-python": lock.requires_python or "(not recorded)",
         "resolution forks": str(lock.forks),
     }
+
+
+def _hashes(lock: Lock, found: Findings) -> None:
+    third = lock.third_party
     artifacts = sum(p.artifacts for p in third)
     hashed = sum(p.hashed for p in third)
     unhashed = sorted({p.name for p in third if p.hashed < p.artifacts})
     unpinned = sorted({p.name for p in third if p.artifacts == 0})
-    facts["hashes"] = f"{hashed} of {artifacts} distributions (sdists and wheels) hashed"
+    found.facts["hashes"] = f"{hashed} of {artifacts} distributions (sdists and wheels) hashed"
     if unhashed:
-        facts["unhashed"] = shorten(unhashed, 5)
-        warns.append(f"{plural(len(unhashed), 'package')} without hashes ({shorten(unhashed, 3)})")
+        found.facts["unhashed"] = shorten(unhashed, 5)
+        found.warns.append(
+            f"{plural(len(unhashed), 'package')} without hashes ({shorten(unhashed, 3)})"
+        )
     if unpinned:
-        facts["no artifacts"] = f"{shorten(unpinned, 5)} (git, path, directory or editable sources)"
+        found.facts["no artifacts"] = (
+            f"{shorten(unpinned, 5)} (git, path, directory or editable sources)"
+        )
 
+
+def _fresh(project: Path, lock: Lock, found: Findings) -> bool:
+    """Whether uv found the lock fresh; a stale lock fails, one uv could not decide warns."""
     state, text = _freshness(project)
     stale = "uv.lock is out of date with pyproject.toml (run `uv lock`)"
     if state in ("unknown", "unchecked"):
@@ -308,7 +292,7 @@ def lockfile_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
         differences = declared_differences(project, lock)
         why = "uv is not installed" if state == "unchecked" else "uv could not check offline"
         if differences is not None:
-            facts["uv lock --check"] = text
+            found.facts["uv lock --check"] = text
         if differences:
             state = "stale"
             text = (
@@ -317,39 +301,41 @@ def lockfile_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
             )
             stale = f"uv.lock is out of date with pyproject.toml ({differences[0]}): run `uv lock`"
         elif differences is not None:
-            facts["requirements"] = (
+            found.facts["requirements"] = (
                 "no difference found between pyproject.toml's requirements and uv.lock's "
                 "record of them (markers, [tool.uv] not compared)"
             )
-    facts["fresh"] = text
+    found.facts["fresh"] = text
     if state == "stale":
-        fails.append(stale)
+        found.fails.append(stale)
     elif state == "unknown":
-        warns.append("uv could not check offline whether uv.lock is fresh")
+        found.warns.append("uv could not check offline whether uv.lock is fresh")
+    return state == "fresh"
 
-    env = project_environment(project)
+
+def _installed(lock: Lock, env: Environment, found: Findings) -> None:
+    """The installed distributions against the locked versions."""
     installed = env.installed()
     # Every locked name counts, with or without a version: uv records none for a
     # path, directory or editable source whose version is dynamic.
     locked: dict[str, list[str]] = {}
-    for package in third:
+    for package in lock.third_party:
         versions = locked.setdefault(normalize(package.name), [])
         if package.version:
             versions.append(package.version)
     own = {normalize(p.name) for p in lock.own}
-    mismatched = []
-    for name, versions in sorted(locked.items()):
-        dist = installed.get(name)
-        if dist is None or not versions:
-            continue
-        version = dist.version
-        if not any(_version_equal(version, v) for v in versions):
-            mismatched.append(f"{dist_name(dist)} {version} (locked {' or '.join(versions)})")
+    mismatched = [
+        f"{dist_name(dist)} {dist.version} (locked {' or '.join(versions)})"
+        for name, versions in sorted(locked.items())
+        if (dist := installed.get(name)) is not None and versions
+        and not any(_version_equal(dist.version, v) for v in versions)
+    ]  # fmt: skip
     missing = [n for n in locked if n not in installed]
     extra = sorted(
         dist_name(d) for n, d in installed.items() if n not in locked and n not in own
         and n not in ("pip", "setuptools", "wheel")
     )  # fmt: skip
+    facts = found.facts
     facts["environment"] = f"{env.prefix} ({env.label})"
     matching = len(locked) - len(missing) - len(mismatched)
     facts["installed"] = f"{matching} of {len(locked)} locked packages at the locked version"
@@ -364,28 +350,16 @@ def lockfile_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
         )
     if mismatched:
         facts["version mismatches"] = shorten(mismatched, 5)
-        fails.append(
+        found.fails.append(
             f"{plural(len(mismatched), 'installed package')} "
             f"{'differs' if len(mismatched) == 1 else 'differ'} from the lock "
             f"({shorten(mismatched, 2)}): run `uv sync`"
         )
     if extra:
         facts["not in the lock"] = shorten(extra, 5)
-        warns.append(
+        found.warns.append(
             f"{plural(len(extra), 'package')} installed outside the lock ({shorten(extra, 3)})"
         )
-
-    if fails:
-        return Outcome(Status.FAIL, "; ".join(fails), facts)
-    if warns:
-        return Outcome(Status.WARN, "; ".join(warns), facts)
-    return Outcome(
-        Status.PASS,
-        f"uv.lock pins {pins(lock)}, all hashed, "
-        + ("fresh, " if state == "fresh" else "")
-        + f"and {env.label} matches it",
-        facts,
-    )
 
 
 # --- freeze ----------------------------------------------------------------------------
@@ -452,32 +426,7 @@ def freeze_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
     if own_local:
         facts["the project's own"] = f"{shorten(own_local, 2)}: a path on this machine only"
     details = "\n".join(line for _key, line, _portable in lines)
-    if lock is None:
-        facts["lockfile"] = "none to compare (no readable uv.lock)"
-        facts["hashes"] = "freeze: none"
-        facts["markers"] = "freeze: none (one platform's result)"
-    else:
-        locked = {normalize(p.name) for p in lock.third_party}
-        frozen = {key for key, _line, _portable in lines}
-        hashed = sum(p.hashed for p in lock.third_party)
-        markers = sum(p.markers for p in lock.packages)
-        missing = sorted(locked - frozen)
-        facts["lock packages"] = pins(lock)
-        facts["hashes"] = f"lock: {hashed}; freeze: none"
-        facts["markers"] = (
-            f"lock: {markers} dependency markers, {lock.forks} resolution forks; freeze: none"
-        )
-        facts["python"] = f"lock: {lock.requires_python or '-'}; freeze: not recorded"
-        facts["index"] = "lock: each package's source; freeze: not recorded"
-        facts["missing from the freeze"] = (
-            f"{len(missing)} locked packages ({shorten(missing, 4)}): other platforms, "
-            "Python versions, extras or groups"
-            if missing
-            else "none"
-        )
-        extra = sorted(frozen - locked - own)
-        if extra:
-            facts["only in the freeze"] = shorten(extra, 5)
+    _against_the_lock(lock, {key for key, _line, _portable in lines}, own, facts)
     if local:
         facts["local paths"] = shorten(local, 3)
         return Outcome(
@@ -488,7 +437,12 @@ def freeze_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
             facts,
             details,
         )
-    recorded = _line_kinds(pinned, urls, 0)
+    summary = _freeze_summary(_line_kinds(pinned, urls, 0), own_local, lock)
+    return Outcome(Status.PASS, summary, facts, details)
+
+
+def _freeze_summary(recorded: str, own_local: list[str], lock: Lock | None) -> str:
+    """What the freeze records (``recorded``: its kinds of lines), set against the lock."""
     if own_local:
         # In backticks: a page shows it as code, and a terminal keeps it on one line.
         quoted = [f"`{line}`" for line in own_local]
@@ -503,7 +457,38 @@ def freeze_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
             f"{plural(sum(p.hashed for p in lock.third_party), 'hash', 'hashes')} and "
             f"{plural(lock.forks, 'resolution fork')}"
         )
-    return Outcome(Status.PASS, summary, facts, details)
+    return summary
+
+
+def _against_the_lock(
+    lock: Lock | None, frozen: set[str], own: set[str], facts: dict[str, str]
+) -> None:
+    """What the lock records that the freeze (``frozen``: its names) does not."""
+    if lock is None:
+        facts["lockfile"] = "none to compare (no readable uv.lock)"
+        facts["hashes"] = "freeze: none"
+        facts["markers"] = "freeze: none (one platform's result)"
+        return
+    locked = {normalize(p.name) for p in lock.third_party}
+    hashed = sum(p.hashed for p in lock.third_party)
+    markers = sum(p.markers for p in lock.packages)
+    missing = sorted(locked - frozen)
+    facts["lock packages"] = pins(lock)
+    facts["hashes"] = f"lock: {hashed}; freeze: none"
+    facts["markers"] = (
+        f"lock: {markers} dependency markers, {lock.forks} resolution forks; freeze: none"
+    )
+    facts["python"] = f"lock: {lock.requires_python or '-'}; freeze: not recorded"
+    facts["index"] = "lock: each package's source; freeze: not recorded"
+    facts["missing from the freeze"] = (
+        f"{len(missing)} locked packages ({shorten(missing, 4)}): other platforms, "
+        "Python versions, extras or groups"
+        if missing
+        else "none"
+    )
+    extra = sorted(frozen - locked - own)
+    if extra:
+        facts["only in the freeze"] = shorten(extra, 5)
 
 
 def _line_kinds(pinned: int, urls: int, paths: int) -> str:

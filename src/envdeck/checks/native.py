@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import platform
 import re
 import shutil
 import sys
@@ -14,10 +15,11 @@ from importlib import machinery
 from pathlib import Path
 from typing import Any
 
-from .base import CheckContext, CheckSkipped, Outcome, Status, ToolMissing, check
+from .base import CheckContext, Findings, Outcome, Status, check
 from .elf import read_needs
+from .environment import Environment, project_environment
+from .errors import CheckSkipped, ToolMissing
 from .interpreter import libc, parse_platform
-from .locking import project_environment
 from .macho import read_macho, resolve
 from .pe import read_imports
 from .tools import (
@@ -180,8 +182,6 @@ def _macho_libraries(
     files: list[Path], inside: tuple[str, ...], libs: Libraries, weight: dict[Path, int]
 ) -> None:
     """macOS without ``otool``: the load commands, resolved as dyld would."""
-    import platform
-
     arch = platform.machine()
     for module in files:
         macho = read_macho(module)
@@ -282,25 +282,59 @@ def system_libs_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
     if not sys.platform.startswith(("linux", "darwin", "win32")):
         raise CheckSkipped(f"only Linux, macOS and Windows are inspected, not {sys.platform}")
     env = project_environment(ctx.project)
-    libc_name, libc_version = libc()
-    if sys.platform == "darwin":
-        import platform
-
-        libc_name, libc_version = "macos", platform.mac_ver()[0]
+    libc_name, libc_version = _c_library()
     here = tuple(int(p) for p in re.findall(r"\d+", libc_version)[:2]) if libc_version else ()
-    facts = {
-        "environment": f"{env.prefix} ({env.label})",
-        "libc": f"{libc_name} {libc_version}".strip() or "(unknown)",
-    }
+    found = Findings(
+        {
+            "environment": f"{env.prefix} ({env.label})",
+            "libc": f"{libc_name} {libc_version}".strip() or "(unknown)",
+        }
+    )
     if sys.platform == "win32":
         # Windows wheels are tagged by architecture only; each brings its C runtime.
-        facts["libc"] = "none to compare: Windows wheels (win_amd64, ...) name no C library"
-    fails: list[str] = []
+        found.facts["libc"] = "none to compare: Windows wheels (win_amd64, ...) name no C library"
+    _wheel_floors(env, (libc_name, libc_version, here), found)
+    modules = _extension_modules(env.site_dirs)
+    found.facts["extension modules"] = str(len(modules))
+    libs = Libraries()
+    checked = _read_libraries(modules, env, libs, found.facts)
+    found.fails += macos_problems(libs, here if sys.platform == "darwin" else (), found.facts)
+    if checked and modules:
+        _library_facts(libs, found)
+    found.details = "\n".join(
+        f"{name} => {path} (needed by {plural(libs.users.get(name, 0), 'module')})"
+        for name, path in sorted(libs.system.items())
+    )
+    if not modules:
+        summary = f"no compiled extensions; they would use the system's {found.facts['libc']}"
+    elif not checked:
+        summary = f"{len(modules)} extension modules; their libraries were not listed"
+    else:
+        summary = (
+            f"{len(modules)} extension modules load {len(libs.system)} libraries from the "
+            f"system ({shorten(sorted(libs.system, key=lambda n: -libs.users.get(n, 0)), 3)}): "
+            f"every venv here shares them, none carries them"
+        )
+    return found.outcome(summary)
 
+
+def _c_library() -> tuple[str, str]:
+    """(family, version) of the C library wheels are compared with: macOS on a Mac."""
+    if sys.platform == "darwin":
+        return "macos", platform.mac_ver()[0]
+    return libc()
+
+
+def _wheel_floors(
+    env: Environment, system: tuple[str, str, tuple[int, ...]], found: Findings
+) -> None:
+    """The installed wheels' platform tags against the C library ``system`` (family,
+    version, version as numbers)."""
+    libc_name, libc_version, here = system
     floors: list[tuple[tuple[int, int], str, str]] = []  # (version, family, package)
     local: list[str] = []
-    compiled = 0
     dists = list(distributions(list(env.site_dirs)))
+    compiled = 0
     for dist in dists:
         platforms = wheel_platforms(dist_text(dist, "WHEEL"))
         if not platforms or all(p == "any" for p in platforms):
@@ -311,14 +345,16 @@ def system_libs_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
             floors.append((needs.floor[1], needs.floor[0], dist_name(dist)))
         elif needs.local:
             local.append(dist_name(dist))
-    facts["compiled wheels"] = f"{compiled} of {len(dists)} distributions"
-    if floors:
+    found.facts["compiled wheels"] = f"{compiled} of {len(dists)} distributions"
+    if not floors:
+        found.facts["newest C library a wheel needs"] = "none (no manylinux or musllinux wheels)"
+    else:
         version, family, package = max(floors)
         need = ".".join(map(str, version))
-        facts["newest C library a wheel needs"] = f"{family} {need} ({package})"
+        found.facts["newest C library a wheel needs"] = f"{family} {need} ({package})"
         too_new = sorted({p for v, f, p in floors if f == libc_name and here and v > here})
         if too_new:
-            fails.append(
+            found.fails.append(
                 f"{shorten(too_new, 3)} need {family} {need} but the system has {libc_version}: "
                 "a venv made on a newer machine"
             )
@@ -329,17 +365,20 @@ def system_libs_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
             if f != libc_name and f != "macos":
                 others.setdefault(f, set()).add(p)
         for other, packages in sorted(others.items()):
-            fails.append(f"{shorten(sorted(packages), 3)} {'is' if len(packages) == 1 else 'are'} "
-                         f"built for {other}, but this system's C library is "
-                         f"{libc_name or 'unknown'}")  # fmt: skip
-    else:
-        facts["newest C library a wheel needs"] = "none (no manylinux or musllinux wheels)"
+            found.fails.append(f"{shorten(sorted(packages), 3)} "
+                               f"{'is' if len(packages) == 1 else 'are'} built for {other}, but "
+                               f"this system's C library is {libc_name or 'unknown'}")  # fmt: skip
     if local:
-        facts["wheels built here"] = f"{shorten(sorted(local), 4)} (no portability promise)"
+        found.facts["wheels built here"] = f"{shorten(sorted(local), 4)} (no portability promise)"
 
-    modules = _extension_modules(env.site_dirs)
-    facts["extension modules"] = str(len(modules))
-    libs = Libraries()
+
+def _read_libraries(
+    modules: list[Path], env: Environment, libs: Libraries, facts: dict[str, str]
+) -> bool:
+    """What the modules load, read the platform's way into ``libs``; False when the
+    tool that lists them is missing."""
+    if not modules:
+        return True
     # One ldd run per distinct set of needs: the rest are the same answer.
     groups: dict[Any, list[Path]] = {}
     for module in modules:
@@ -347,12 +386,11 @@ def system_libs_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
     representatives = [group[0] for group in groups.values()]
     weight = {group[0]: len(group) for group in groups.values()}
     inside = tuple(str(p) for p in {env.prefix, env.prefix.resolve(), *env.site_dirs})
-    checked = True
     try:
-        if modules and sys.platform == "win32":
+        if sys.platform == "win32":
             _pe_libraries(representatives, inside, libs, weight, tuple(env.site_dirs))
             facts["read by"] = "PE import tables"
-        elif modules and sys.platform == "darwin":
+        elif sys.platform == "darwin":
             _macos_targets(modules, libs)
             if shutil.which("otool"):
                 _otool(representatives, inside, libs, weight)
@@ -360,46 +398,31 @@ def system_libs_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
             else:
                 _macho_libraries(representatives, inside, libs, weight)
                 facts["read by"] = "Mach-O load commands (otool is not installed)"
-        elif modules:
+        else:
             _ldd(representatives, inside, libs, weight)
             facts["read by"] = "ldd"
     except ToolMissing as err:
-        checked = False
         facts["system libraries"] = f"not checked: {err}"
-    fails += macos_problems(libs, here if sys.platform == "darwin" else (), facts)
-    if checked and modules:
-        by_use = sorted(libs.system, key=lambda n: (-libs.users.get(n, 0), n))
-        facts["system libraries"] = f"{len(by_use)}: {shorten(by_use, 6)}" if by_use else "none"
-        facts["bundled libraries"] = str(len(libs.bundled))
-        if libs.missing:
-            missing = [f"{name} (for {Path(m).name})" for name, m in sorted(libs.missing.items())]
-            facts["missing libraries"] = shorten(missing, 4)
-            fails.append(f"{plural(len(missing), 'library', 'libraries')} not found: "
-                         f"{shorten(missing, 2)}")  # fmt: skip
-        if libs.unresolved:
-            found_by = [f"{n} (for {Path(m).name})" for n, m in sorted(libs.unresolved.items())]
-            facts["DLLs found at import time"] = (
-                f"{shorten(found_by, 4)}: not beside the module, in the interpreter or in "
-                "System32; a package adds their directory when it is imported, which only "
-                "importing it shows"
-            )
-    details = "\n".join(
-        f"{name} => {path} (needed by {plural(libs.users.get(name, 0), 'module')})"
-        for name, path in sorted(libs.system.items())
-    )
-    if fails:
-        return Outcome(Status.FAIL, "; ".join(fails), facts, details)
-    if not modules:
-        summary = f"no compiled extensions; they would use the system's {facts['libc']}"
-    elif not checked:
-        summary = f"{len(modules)} extension modules; their libraries were not listed"
-    else:
-        summary = (
-            f"{len(modules)} extension modules load {len(libs.system)} libraries from the "
-            f"system ({shorten(sorted(libs.system, key=lambda n: -libs.users.get(n, 0)), 3)}): "
-            f"every venv here shares them, none carries them"
+        return False
+    return True
+
+
+def _library_facts(libs: Libraries, found: Findings) -> None:
+    by_use = sorted(libs.system, key=lambda n: (-libs.users.get(n, 0), n))
+    found.facts["system libraries"] = f"{len(by_use)}: {shorten(by_use, 6)}" if by_use else "none"
+    found.facts["bundled libraries"] = str(len(libs.bundled))
+    if libs.missing:
+        missing = [f"{name} (for {Path(m).name})" for name, m in sorted(libs.missing.items())]
+        found.facts["missing libraries"] = shorten(missing, 4)
+        found.fails.append(f"{plural(len(missing), 'library', 'libraries')} not found: "
+                           f"{shorten(missing, 2)}")  # fmt: skip
+    if libs.unresolved:
+        found_by = [f"{n} (for {Path(m).name})" for n, m in sorted(libs.unresolved.items())]
+        found.facts["DLLs found at import time"] = (
+            f"{shorten(found_by, 4)}: not beside the module, in the interpreter or in "
+            "System32; a package adds their directory when it is imported, which only "
+            "importing it shows"
         )
-    return Outcome(Status.PASS, summary, facts, details)
 
 
 # --- gpu ---------------------------------------------------------------------------------
@@ -487,68 +510,88 @@ def gpu_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
     machine, not to any venv. Skips without an NVIDIA driver; fails when the driver is
     broken; warns when a wheel needs a newer CUDA than the driver has, or
     ``CUDA_VISIBLE_DEVICES`` hides every GPU."""
-    facts: dict[str, str] = {}
-    warns: list[str] = []
+    found = Findings()
     smi = shutil.which("nvidia-smi")
-    driver_cuda = ""
-    gpus: list[str] = []
-    if smi:
-        fields = "index,name,driver_version,memory.total"
-        queried = run([smi, f"--query-gpu={fields}", "--format=csv,noheader,nounits"])
-        if not queried.ok:
-            message = (
-                queried.output.splitlines()[0] if queried.output else f"exit {queried.returncode}"
-            )
-            if re.search(r"couldn't communicate|no devices were found", message, re.I):
-                raise CheckSkipped(f"no usable NVIDIA GPU: nvidia-smi says {message!r}")
-            return Outcome(Status.FAIL, f"the NVIDIA driver is broken: nvidia-smi says {message!r}",
-                           {"nvidia-smi": "fails"})  # fmt: skip
-        driver = ""
-        for line in queried.stdout.strip().splitlines():
-            parts = [p.strip() for p in line.split(",")]
-            if len(parts) >= 4:
-                driver = parts[2]
-                gpus.append(f"{parts[1]} ({int(float(parts[3])) // 1024} GiB)"
-                            if re.fullmatch(r"[0-9]+(\.[0-9]+)?", parts[3])  # not "²"
-                            else parts[1])  # fmt: skip
-        header = run([smi])
-        match = re.search(r"CUDA Version:\s*([\d.]+)", header.stdout)
-        driver_cuda = match.group(1) if match else ""
-        facts["driver"] = f"NVIDIA {driver}" if driver else "(unknown)"
-        facts["found by"] = "nvidia-smi"
-    else:
-        probe = run([sys.executable, "-c", _CUDA_PROBE])
-        try:
-            found = json.loads(probe.stdout.strip().splitlines()[-1]) if probe.ok else {}
-        except (ValueError, IndexError):
-            found = {}
-        if not found.get("loaded"):
-            raise CheckSkipped("no NVIDIA driver: nvidia-smi is not on PATH and libcuda cannot be "
-                               "loaded")  # fmt: skip
-        if found.get("init") not in (0, None) or not found.get("devices"):
-            raise CheckSkipped(f"libcuda loads but sees no GPU (cuInit error {found.get('init')})")
-        gpus = list(found["devices"])
-        if "cuda" in found:
-            value = int(found["cuda"])
-            driver_cuda = f"{value // 1000}.{value % 1000 // 10}"
-        facts["driver"] = "NVIDIA (version: nvidia-smi is not installed)"
-        facts["found by"] = "libcuda (ctypes)"
+    driver = _smi_driver(smi) if smi else _libcuda_driver()
+    if isinstance(driver, Outcome):
+        return driver
+    gpus, driver_cuda, found.facts["driver"], found.facts["found by"] = driver
     if not gpus:
         raise CheckSkipped("the NVIDIA driver sees no GPU")
-    facts["GPUs"] = f"{len(gpus)}: {shorten(gpus, 3)}"
-    facts["driver supports CUDA up to"] = driver_cuda or "(unknown)"
+    found.facts["GPUs"] = f"{len(gpus)}: {shorten(gpus, 3)}"
+    found.facts["driver supports CUDA up to"] = driver_cuda or "(unknown)"
+    _visible_devices(ctx, found)
+    _cuda_toolkit(ctx, found.facts)
+    _cuda_wheel_findings(project_environment(ctx.project), driver_cuda, found)
+    summary = (
+        f"{plural(len(gpus), 'GPU')} ({shorten(gpus, 2)}), {found.facts['driver']} supporting "
+        f"CUDA up to {driver_cuda or '?'}; the driver is the machine's, not the venv's"
+    )
+    return found.outcome(summary, warn_prefix=f"{summary}; but ")
 
+
+#: (GPUs, the newest CUDA the driver supports, the driver, found by)
+Driver = tuple[list[str], str, str, str]
+
+
+def _smi_driver(smi: str) -> Driver | Outcome:
+    """The driver as ``nvidia-smi`` reports it; a failing outcome for a broken driver."""
+    fields = "index,name,driver_version,memory.total"
+    queried = run([smi, f"--query-gpu={fields}", "--format=csv,noheader,nounits"])
+    if not queried.ok:
+        message = queried.output.splitlines()[0] if queried.output else f"exit {queried.returncode}"
+        if re.search(r"couldn't communicate|no devices were found", message, re.I):
+            raise CheckSkipped(f"no usable NVIDIA GPU: nvidia-smi says {message!r}")
+        return Outcome(Status.FAIL, f"the NVIDIA driver is broken: nvidia-smi says {message!r}",
+                       {"nvidia-smi": "fails"})  # fmt: skip
+    driver = ""
+    gpus: list[str] = []
+    for line in queried.stdout.strip().splitlines():
+        parts = [p.strip() for p in line.split(",")]
+        if len(parts) >= 4:
+            driver = parts[2]
+            gpus.append(f"{parts[1]} ({int(float(parts[3])) // 1024} GiB)"
+                        if re.fullmatch(r"[0-9]+(\.[0-9]+)?", parts[3])  # not "²"
+                        else parts[1])  # fmt: skip
+    match = re.search(r"CUDA Version:\s*([\d.]+)", run([smi]).stdout)
+    driver_cuda = match.group(1) if match else ""
+    return gpus, driver_cuda, f"NVIDIA {driver}" if driver else "(unknown)", "nvidia-smi"
+
+
+def _libcuda_driver() -> Driver:
+    """The driver as ``libcuda`` reports it, probed in a child process."""
+    probe = run([sys.executable, "-c", _CUDA_PROBE])
+    try:
+        found = json.loads(probe.stdout.strip().splitlines()[-1]) if probe.ok else {}
+    except (ValueError, IndexError):
+        found = {}
+    if not found.get("loaded"):
+        raise CheckSkipped("no NVIDIA driver: nvidia-smi is not on PATH and libcuda cannot be "
+                           "loaded")  # fmt: skip
+    if found.get("init") not in (0, None) or not found.get("devices"):
+        raise CheckSkipped(f"libcuda loads but sees no GPU (cuInit error {found.get('init')})")
+    driver_cuda = ""
+    if "cuda" in found:
+        value = int(found["cuda"])
+        driver_cuda = f"{value // 1000}.{value % 1000 // 10}"
+    driver = "NVIDIA (version: nvidia-smi is not installed)"
+    return list(found["devices"]), driver_cuda, driver, "libcuda (ctypes)"
+
+
+def _visible_devices(ctx: CheckContext, found: Findings) -> None:
     visible = os.environ.get("CUDA_VISIBLE_DEVICES")
     if visible is None:
-        facts["CUDA_VISIBLE_DEVICES"] = "unset (every GPU visible)"
+        found.facts["CUDA_VISIBLE_DEVICES"] = "unset (every GPU visible)"
     elif visible.strip() in ("", "-1", "NoDevFiles"):
-        facts["CUDA_VISIBLE_DEVICES"] = "set, hides every GPU"
-        warns.append("CUDA_VISIBLE_DEVICES hides every GPU from CUDA programs")
+        found.facts["CUDA_VISIBLE_DEVICES"] = "set, hides every GPU"
+        found.warns.append("CUDA_VISIBLE_DEVICES hides every GPU from CUDA programs")
     else:
-        facts["CUDA_VISIBLE_DEVICES"] = "set, selects some GPUs"
+        found.facts["CUDA_VISIBLE_DEVICES"] = "set, selects some GPUs"
     if visible is not None and "CUDA_VISIBLE_DEVICES" in ctx.env_allowlist:
-        facts["CUDA_VISIBLE_DEVICES"] += f": {visible!r}"
+        found.facts["CUDA_VISIBLE_DEVICES"] += f": {visible!r}"
 
+
+def _cuda_toolkit(ctx: CheckContext, facts: dict[str, str]) -> None:
     nvcc = shutil.which("nvcc")
     if nvcc:
         version = run([nvcc, "--version"])
@@ -560,34 +603,26 @@ def gpu_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
         if var in os.environ:
             facts[var] = "set" + (f": {os.environ[var]}" if var in ctx.env_allowlist else "")
 
-    env = project_environment(ctx.project)
+
+def _cuda_wheel_findings(env: Environment, driver_cuda: str, found: Findings) -> None:
     wheels = _cuda_wheels(env.site_dirs)
-    if wheels:
-        facts["CUDA wheels"] = shorten(
-            [f"{n} {v}" + (f" (CUDA {c})" if c else "") for n, v, c in wheels], 4
-        )
-        limit = _major_minor(driver_cuda)
-        newer = [f"{n} (CUDA {c})" for n, _v, c in wheels if c and limit
-                 and _major_minor(c)[:1] > limit[:1]]  # fmt: skip
-        if newer:
-            warns.append(f"{shorten(newer, 2)} need a newer CUDA than the driver's {driver_cuda}")
-    else:
-        facts["CUDA wheels"] = "none installed"
-    summary = (
-        f"{plural(len(gpus), 'GPU')} ({shorten(gpus, 2)}), {facts['driver']} supporting CUDA "
-        f"up to {driver_cuda or '?'}; the driver is the machine's, not the venv's"
+    if not wheels:
+        found.facts["CUDA wheels"] = "none installed"
+        return
+    found.facts["CUDA wheels"] = shorten(
+        [f"{n} {v}" + (f" (CUDA {c})" if c else "") for n, v, c in wheels], 4
     )
-    if warns:
-        return Outcome(Status.WARN, f"{summary}; but {'; '.join(warns)}", facts)
-    return Outcome(Status.PASS, summary, facts)
+    limit = _major_minor(driver_cuda)
+    newer = [f"{n} (CUDA {c})" for n, _v, c in wheels if c and limit
+             and _major_minor(c)[:1] > limit[:1]]  # fmt: skip
+    if newer:
+        found.warns.append(f"{shorten(newer, 2)} need a newer CUDA than the driver's {driver_cuda}")
 
 
 def macos_problems(libs: Libraries, here: tuple[int, ...], facts: dict[str, str]) -> list[str]:
     """The deployment targets and architectures of macOS modules, against this Mac."""
     if not libs.macos:
         return []
-    import platform
-
     arch = platform.machine()
     fails: list[str] = []
     targets = [(v, m) for m, (v, _a) in libs.macos.items() if v is not None]

@@ -13,8 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from . import inputs, usercache
-from .base import CheckContext, CheckSkipped, Outcome, Status, check
-from .tools import plural, read_dependencies, run, shorten
+from .base import CheckContext, Outcome, Status, check
+from .errors import CheckSkipped
+from .toml import PyprojectError, read_dependencies
+from .tools import flag_word, plural, run, shorten
 
 _NAME = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$")
 
@@ -46,11 +48,9 @@ def package_list(value: str) -> tuple[str, ...]:
 
 def import_flag(value: str) -> bool:
     """``yes`` (try importing each package, in a child process) or ``no``."""
-    word = value.strip().lower()
-    if word in ("yes", "true", "1", "on"):
-        return True
-    if word in ("no", "false", "0", "off"):
-        return False
+    flag = flag_word(value) if value.strip() else None
+    if flag is not None:
+        return flag
     raise ValueError(f"expected one of 'yes', 'no', got {value!r}")
 
 
@@ -119,7 +119,10 @@ def _origin_stamp(module: str) -> list[Any]:
 def _project_dependencies(project: Path) -> tuple[str, ...]:
     from packaging.requirements import InvalidRequirement, Requirement
 
-    declared = read_dependencies(project)
+    try:
+        declared = read_dependencies(project)
+    except PyprojectError as err:
+        raise CheckSkipped(f"no packages named (option packages), and {err}") from None
     if declared is None:
         raise CheckSkipped("no packages named (option packages) and no pyproject.toml")
     names = []

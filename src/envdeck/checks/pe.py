@@ -37,70 +37,93 @@ def read_imports(path: Path) -> Imports | None:
 
 
 def _parse(file: BinaryIO) -> Imports | None:
-    def read(offset: int, size: int) -> bytes:
-        file.seek(offset)
-        data = file.read(size)
-        if len(data) < size:
-            raise ValueError("truncated")
-        return data
-
-    if read(0, 2) != b"MZ":
+    pe = _PEFile(file)
+    headers = pe.headers()
+    if headers is None:
         return None
-    (pe_offset,) = struct.unpack("<I", read(0x3C, 4))
-    if read(pe_offset, 4) != b"PE\0\0":
-        return None
-    machine, sections, _time, _symbols, _count, optional_size, _flags = struct.unpack(
-        "<HHIIIHH", read(pe_offset + 4, 20)
-    )
-    optional = pe_offset + 24
-    (magic,) = struct.unpack("<H", read(optional, 2))
-    if magic == 0x20B:  # PE32+
-        count_at, directories_at = optional + 108, optional + 112
-    elif magic == 0x10B:  # PE32
-        count_at, directories_at = optional + 92, optional + 96
-    else:
-        return None
-    (count,) = struct.unpack("<I", read(count_at, 4))
-    directories = [
-        struct.unpack("<II", read(directories_at + 8 * i, 8)) for i in range(min(count, 16))
-    ]
-    table = optional + optional_size
-    mapped = []  # (virtual address, virtual size, file offset)
-    for i in range(sections):
-        _name, vsize, vaddr, raw_size, raw_offset = struct.unpack(
-            "<8sIIII", read(table + 40 * i, 24)
-        )
-        mapped.append((vaddr, max(vsize, raw_size), raw_offset))
-
-    def offset_of(rva: int) -> int:
-        for vaddr, size, raw in mapped:
-            if vaddr <= rva < vaddr + size:
-                return rva - vaddr + raw
-        raise ValueError(f"address {rva:#x} is in no section")
-
-    def string(rva: int) -> str:
-        file.seek(offset_of(rva))
-        data = file.read(256)  # a DLL name; the file may end right after it
-        if b"\0" not in data:
-            raise ValueError("unterminated name")
-        return data.split(b"\0", 1)[0].decode("ascii")
-
+    machine, directories = headers
     dlls: list[str] = []
     # An import descriptor is 20 bytes with the name's address at 12; a delay-load
     # descriptor is 32 bytes with it at 4.
     for index, size, name_at in ((IMPORT_DIRECTORY, 20, 12), (DELAY_IMPORT_DIRECTORY, 32, 4)):
-        if index >= len(directories) or not directories[index][0]:
-            continue
-        position = offset_of(directories[index][0])
+        if index < len(directories) and directories[index][0]:
+            dlls += pe.names(directories[index][0], size, name_at)
+    return Imports(MACHINES.get(machine, f"{machine:#x}"), tuple(dict.fromkeys(dlls)))
+
+
+class _PEFile:
+    """Reads a PE file's headers, its sections' mapping and the names in a table."""
+
+    def __init__(self, file: BinaryIO) -> None:
+        self.file = file
+        #: (virtual address, virtual size, file offset) of each section
+        self.mapped: list[tuple[int, int, int]] = []
+
+    def read(self, offset: int, size: int) -> bytes:
+        self.file.seek(offset)
+        data = self.file.read(size)
+        if len(data) < size:
+            raise ValueError("truncated")
+        return data
+
+    def headers(self) -> tuple[int, list[tuple[int, int]]] | None:
+        """(the machine, the data directories' (address, size)); None when not PE."""
+        if self.read(0, 2) != b"MZ":
+            return None
+        (pe_offset,) = struct.unpack("<I", self.read(0x3C, 4))
+        if self.read(pe_offset, 4) != b"PE\0\0":
+            return None
+        machine, sections, _time, _symbols, _count, optional_size, _flags = struct.unpack(
+            "<HHIIIHH", self.read(pe_offset + 4, 20)
+        )
+        optional = pe_offset + 24
+        (magic,) = struct.unpack("<H", self.read(optional, 2))
+        if magic == 0x20B:  # PE32+
+            count_at, directories_at = optional + 108, optional + 112
+        elif magic == 0x10B:  # PE32
+            count_at, directories_at = optional + 92, optional + 96
+        else:
+            return None
+        (count,) = struct.unpack("<I", self.read(count_at, 4))
+        directories = [
+            struct.unpack("<II", self.read(directories_at + 8 * i, 8))
+            for i in range(min(count, 16))
+        ]
+        table = optional + optional_size
+        for i in range(sections):
+            _name, vsize, vaddr, raw_size, raw_offset = struct.unpack(
+                "<8sIIII", self.read(table + 40 * i, 24)
+            )
+            self.mapped.append((vaddr, max(vsize, raw_size), raw_offset))
+        return machine, directories
+
+    def offset_of(self, rva: int) -> int:
+        for vaddr, size, raw in self.mapped:
+            if vaddr <= rva < vaddr + size:
+                return rva - vaddr + raw
+        raise ValueError(f"address {rva:#x} is in no section")
+
+    def string(self, rva: int) -> str:
+        self.file.seek(self.offset_of(rva))
+        data = self.file.read(256)  # a DLL name; the file may end right after it
+        if b"\0" not in data:
+            raise ValueError("unterminated name")
+        return data.split(b"\0", 1)[0].decode("ascii")
+
+    def names(self, rva: int, size: int, name_at: int) -> list[str]:
+        """The DLL names of a descriptor table at ``rva`` (entries of ``size`` bytes, the
+        name's address at ``name_at``), up to its empty entry."""
+        names: list[str] = []
+        position = self.offset_of(rva)
         for _ in range(4096):
-            entry = read(position, size)
+            entry = self.read(position, size)
             if entry == bytes(size):
                 break
             (name_rva,) = struct.unpack_from("<I", entry, name_at)
             if name_rva:
-                dlls.append(string(name_rva))
+                names.append(self.string(name_rva))
             position += size
-    return Imports(MACHINES.get(machine, f"{machine:#x}"), tuple(dict.fromkeys(dlls)))
+        return names
 
 
 # --- script launchers ---------------------------------------------------------------

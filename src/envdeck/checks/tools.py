@@ -19,15 +19,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from .base import (
-    CheckContext,
-    CheckFunc,
-    CheckTimeout,
-    Outcome,
-    Status,
-    ToolMissing,
-    remaining_time,
-)
+from .base import CheckContext, CheckFunc, Outcome, Status
+from .errors import CheckTimeout, ToolMissing, remaining_time
 
 
 @dataclass(frozen=True)
@@ -79,12 +72,7 @@ def run(
     budget = remaining_time()
     if timeout is not None:
         budget = min(budget, timeout)
-    full_env = dict(os.environ if env is None else env)
-    # Messages in English, parseable; git must not wait for a password or take locks.
-    full_env.update(
-        {"LC_ALL": "C", "LANG": "C", "GIT_TERMINAL_PROMPT": "0", "GIT_OPTIONAL_LOCKS": "0"}
-    )
-    full_env.update(extra_env or {})
+    full_env = _child_env(env, extra_env)
     try:
         proc = subprocess.Popen(
             [program, *args[1:]],
@@ -111,6 +99,16 @@ def run(
         _kill(proc)
         raise
     return Ran(tuple(args), proc.returncode, stdout, stderr)
+
+
+def _child_env(env: Mapping[str, str] | None, extra: Mapping[str, str] | None) -> dict[str, str]:
+    full_env = dict(os.environ if env is None else env)
+    # Messages in English, parseable; git must not wait for a password or take locks.
+    full_env.update(
+        {"LC_ALL": "C", "LANG": "C", "GIT_TERMINAL_PROMPT": "0", "GIT_OPTIONAL_LOCKS": "0"}
+    )
+    full_env.update(extra or {})
+    return full_env
 
 
 def _kill(proc: subprocess.Popen[str]) -> None:
@@ -319,53 +317,15 @@ def venv_program(venv: Path, name: str) -> Path:
     return scripts_dir(venv) / (f"{name}.exe" if windows_layout(venv) else name)
 
 
-_HEADER = re.compile(r"^\s*\[\[?\s*([A-Za-z0-9_.\"' -]+?)\s*\]\]?\s*(#.*)?$")
+#: How a person writes yes and no: in options, on the command line, in the environment.
+TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
+FALSE_WORDS = frozenset({"0", "false", "no", "off", ""})
 
 
-def _project_table(project: Path) -> list[str]:
-    """The lines of pyproject.toml's ``[project]`` table (no TOML parser on 3.10)."""
-    try:
-        text = (project / "pyproject.toml").read_text("utf8")
-    except OSError:
-        return []
-    lines: list[str] = []
-    section = ""
-    for line in text.splitlines():
-        header = _HEADER.match(line)
-        if header:
-            section = header.group(1)
-            continue
-        if section == "project":
-            lines.append(line)
-    return lines
-
-
-def read_dependencies(project: Path) -> list[str] | None:
-    """``project.dependencies`` of pyproject.toml; None without a pyproject.toml."""
-    if not (project / "pyproject.toml").is_file():
-        return None
-    collected: list[str] = []
-    inside = False
-    for line in _project_table(project):
-        code = line.split("#")[0] if '"' not in line else line
-        if not inside:
-            match = re.match(r"\s*dependencies\s*=\s*\[(.*)$", code)
-            if not match:
-                continue
-            inside, code = True, match.group(1)
-        collected += [m[1] for m in re.findall(r"""(["'])(.*?)\1""", code)]
-        if "]" in re.sub(r"""(["']).*?\1""", "", code):
-            break
-    return collected
-
-
-def read_requires_python(project: Path) -> str | None:
-    """``project.requires-python`` of pyproject.toml, if it has one."""
-    for line in _project_table(project):
-        match = re.match(r"""\s*requires-python\s*=\s*(["'])(.*?)\1""", line)
-        if match:
-            return match.group(2)
-    return None
+def flag_word(value: str) -> bool | None:
+    """``value`` read as yes (True) or no (False), in any case; None for another word."""
+    word = value.strip().lower()
+    return True if word in TRUE_WORDS else False if word in FALSE_WORDS else None
 
 
 def shorten(items: Sequence[str], limit: int = 8) -> str:

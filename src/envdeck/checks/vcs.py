@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import Any
 
-from .base import CheckContext, CheckSkipped, Outcome, Status, check
+from .base import CheckContext, Outcome, Status, check
+from .errors import CheckSkipped
 from .tools import plural, run, shorten, tool_path
 
 
@@ -46,37 +47,13 @@ def gitignore_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
     git = tool_path("git")
     project = ctx.project
     path = options["path"]
-    top = run([git, "-C", str(project), "rev-parse", "--show-toplevel", "--show-prefix"])
-    if not top.ok:
-        message = top.stderr.strip().splitlines()[0] if top.stderr.strip() else "no repository"
-        if "not a git repository" in message:
-            raise CheckSkipped(f"{project} is not in a git repository")
-        raise CheckSkipped(f"git cannot read the repository: {message.removeprefix('fatal: ')}")
+    toplevel, prefix = _repository(git, project)
     exists = (project / path).exists()
-    toplevel, _, prefix = top.stdout.strip().partition("\n")
     facts = {
         "repository": toplevel,
         "path": f"{path} ({'exists' if exists else 'absent'})",
+        "ignored": _ignored_by(git, project, path, prefix),
     }
-    # --no-index: a tracked file still shows whether a rule covers it.
-    probe = [f"{path}/", f"{path}/pyvenv.cfg"]
-    checked = run([git, "-C", str(project), "check-ignore", "-v", "-n", "--no-index", "--", *probe])
-    if checked.returncode not in (0, 1):
-        raise RuntimeError(f"git check-ignore failed: {checked.output}")
-    rules = [_rule(line) for line in checked.stdout.splitlines()]
-    rule = next((r for r in rules if r), None)
-    # git names rule files from the top of the repository
-    inner = f"{prefix.strip()}{path}/.gitignore"
-    if rule is None:
-        facts["ignored"] = "no"
-    elif rule[0].startswith(inner + ":"):
-        facts["ignored"] = (
-            f"yes, by {rule[0]} ({rule[1]}): a file inside it (uv writes one), "
-            "not the project's own rules"
-        )
-    else:
-        facts["ignored"] = f"yes, by {rule[0]} ({rule[1]})"
-
     # The index holds staged and committed files alike; HEAD only the committed ones.
     listed = run([git, "-C", str(project), "ls-files", "--", path])
     tracked = [line for line in listed.stdout.splitlines() if line.strip()]
@@ -89,24 +66,8 @@ def gitignore_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
         facts["tracked files"] += (
             f": {len(tracked) - len(staged)} committed, {len(staged)} staged, not committed"
         )
-    fix = f"untrack with `git rm -r --cached {path}` and ignore {path}/"
-    if staged and len(staged) == len(tracked):
-        return Outcome(
-            Status.FAIL,
-            f"{plural(len(staged), 'file')} of {path} {'is' if len(staged) == 1 else 'are'} "
-            f"staged (`git add`), not yet committed: the next commit would commit "
-            f"{'it' if len(staged) == 1 else 'them'}; {fix}",
-            facts,
-        )
     if tracked:
-        kept = len(tracked) - len(staged)
-        also = f", and {len(staged)} more staged" if staged else ""
-        return Outcome(
-            Status.FAIL,
-            f"{plural(kept, 'file')} of {path} {'is' if kept == 1 else 'are'} committed to "
-            f"git{also}; {fix}",
-            facts,
-        )
+        return Outcome(Status.FAIL, _tracked_summary(path, len(tracked), len(staged)), facts)
     if leaving:
         facts["still in the last commit"] = f"{len(leaving)} ({shorten(leaving, 3)})"
         return Outcome(
@@ -123,3 +84,51 @@ def gitignore_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
             facts,
         )
     return Outcome(Status.PASS, f"{path} is ignored by git and nothing of it is tracked", facts)
+
+
+def _repository(git: str, project: Path) -> tuple[str, str]:
+    """(the work tree's top, the project's path below it); a skip outside a repository."""
+    top = run([git, "-C", str(project), "rev-parse", "--show-toplevel", "--show-prefix"])
+    if not top.ok:
+        message = top.stderr.strip().splitlines()[0] if top.stderr.strip() else "no repository"
+        if "not a git repository" in message:
+            raise CheckSkipped(f"{project} is not in a git repository")
+        raise CheckSkipped(f"git cannot read the repository: {message.removeprefix('fatal: ')}")
+    toplevel, _, prefix = top.stdout.strip().partition("\n")
+    return toplevel, prefix.strip()
+
+
+def _ignored_by(git: str, project: Path, path: str, prefix: str) -> str:
+    """Which rule ignores ``path``, in words; "no" when none does."""
+    # --no-index: a tracked file still shows whether a rule covers it.
+    probe = [f"{path}/", f"{path}/pyvenv.cfg"]
+    checked = run([git, "-C", str(project), "check-ignore", "-v", "-n", "--no-index", "--", *probe])
+    if checked.returncode not in (0, 1):
+        raise RuntimeError(f"git check-ignore failed: {checked.output}")
+    rules = [_rule(line) for line in checked.stdout.splitlines()]
+    rule = next((r for r in rules if r), None)
+    if rule is None:
+        return "no"
+    # git names rule files from the top of the repository
+    if rule[0].startswith(f"{prefix}{path}/.gitignore:"):
+        return (
+            f"yes, by {rule[0]} ({rule[1]}): a file inside it (uv writes one), "
+            "not the project's own rules"
+        )
+    return f"yes, by {rule[0]} ({rule[1]})"
+
+
+def _tracked_summary(path: str, tracked: int, staged: int) -> str:
+    fix = f"untrack with `git rm -r --cached {path}` and ignore {path}/"
+    if staged == tracked:
+        return (
+            f"{plural(staged, 'file')} of {path} {'is' if staged == 1 else 'are'} "
+            f"staged (`git add`), not yet committed: the next commit would commit "
+            f"{'it' if staged == 1 else 'them'}; {fix}"
+        )
+    kept = tracked - staged
+    also = f", and {staged} more staged" if staged else ""
+    return (
+        f"{plural(kept, 'file')} of {path} {'is' if kept == 1 else 'are'} committed to "
+        f"git{also}; {fix}"
+    )

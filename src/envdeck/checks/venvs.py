@@ -2,25 +2,24 @@
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import os
 import re
 import shutil
 import sys
 import tempfile
-import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path, PureWindowsPath
 from typing import Any
 
-from .base import CheckContext, CheckSkipped, Outcome, Status, check
+from .base import CheckContext, Findings, Outcome, Status, check
+from .environment import choose_venv, env_of_program, same_place
+from .errors import CheckSkipped
 from .pe import read_launcher
 from .tools import (
+    Ran,
     in_venv,
     plural,
-    project_venv,
     read_pyvenv_cfg,
     run,
     scripts_dir,
@@ -29,13 +28,7 @@ from .tools import (
     venv_program,
     windows_layout,
 )
-
-
-def _same_dir(a: Path | str, b: Path | str) -> bool:
-    try:
-        return os.path.samefile(a, b)
-    except OSError:
-        return os.path.abspath(a) == os.path.abspath(b)
+from .wheels import write_wheel
 
 
 def _python_on_path() -> tuple[str, str | None]:
@@ -61,69 +54,60 @@ def venv_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
     sees the system's site-packages."""
     prefix = Path(sys.prefix)
     inside = in_venv()
-    facts: dict[str, str] = {
-        "virtual environment": "yes" if inside else "no",
-        "prefix": str(prefix),
-        "base prefix": str(getattr(sys, "base_prefix", sys.prefix)),
-        "executable": sys.executable,
-    }
-    problems: list[str] = []
+    found = Findings(
+        {
+            "virtual environment": "yes" if inside else "no",
+            "prefix": str(prefix),
+            "base prefix": str(getattr(sys, "base_prefix", sys.prefix)),
+            "executable": sys.executable,
+        }
+    )
     cfg = read_pyvenv_cfg(prefix) if inside else {}
     for key, value in cfg.items():
-        facts[f"pyvenv.cfg {key}"] = value
+        found.facts[f"pyvenv.cfg {key}"] = value
     if cfg.get("include-system-site-packages", "false").lower() == "true":
-        problems.append("it also sees the base interpreter's site-packages")
-
-    virtual_env = os.environ.get("VIRTUAL_ENV")
-    if virtual_env is None:
-        facts["VIRTUAL_ENV"] = "unset (not activated)"
-    elif _same_dir(virtual_env, prefix):
-        facts["VIRTUAL_ENV"] = "set, names this environment"
-    else:
-        facts["VIRTUAL_ENV"] = "set, names another directory (a stale activation)"
-        problems.append("VIRTUAL_ENV names another environment: a stale activation")
-    if virtual_env is not None and "VIRTUAL_ENV" in ctx.env_allowlist:
-        facts["VIRTUAL_ENV"] += f": {virtual_env}"
-
-    command, found = _python_on_path()
-    if found is None:
-        facts["python on PATH"] = "none (neither python nor python3 is on PATH)"
-    else:
-        # A venv's python is a symlink to the base one: compare where it lives.
-        env_dir = Path(found).parent.parent
-        if _same_dir(env_dir, prefix):
-            facts["python on PATH"] = f"{found} (this environment)"
-        else:
-            facts["python on PATH"] = f"{found} (another interpreter)"
-            problems.append(f"`{command}` on PATH starts another interpreter ({found})")
-
+        found.warns.append("it also sees the base interpreter's site-packages")
+    _activation(ctx, prefix, found)
+    _python_on_path_findings(prefix, found)
     if not inside:
         return Outcome(
             Status.FAIL,
             f"not in a virtual environment: the build runs on the base interpreter "
             f"{sys.executable}; installs would go into its site-packages",
-            facts,
+            found.facts,
         )
-    if problems:
-        return Outcome(Status.WARN, f"in a venv at {prefix}, but {'; '.join(problems)}", facts)
-    return Outcome(Status.PASS, f"in a virtual environment at {prefix}", facts)
+    return found.outcome(
+        f"in a virtual environment at {prefix}", warn_prefix=f"in a venv at {prefix}, but "
+    )
+
+
+def _activation(ctx: CheckContext, prefix: Path, found: Findings) -> None:
+    """Whether ``VIRTUAL_ENV`` names the running environment."""
+    virtual_env = os.environ.get("VIRTUAL_ENV")
+    if virtual_env is None:
+        found.facts["VIRTUAL_ENV"] = "unset (not activated)"
+    elif same_place(virtual_env, prefix):
+        found.facts["VIRTUAL_ENV"] = "set, names this environment"
+    else:
+        found.facts["VIRTUAL_ENV"] = "set, names another directory (a stale activation)"
+        found.warns.append("VIRTUAL_ENV names another environment: a stale activation")
+    if virtual_env is not None and "VIRTUAL_ENV" in ctx.env_allowlist:
+        found.facts["VIRTUAL_ENV"] += f": {virtual_env}"
+
+
+def _python_on_path_findings(prefix: Path, found: Findings) -> None:
+    command, python = _python_on_path()
+    if python is None:
+        found.facts["python on PATH"] = "none (neither python nor python3 is on PATH)"
+    # A venv's python is a symlink to the base one: compare where it lives.
+    elif same_place(Path(python).parent.parent, prefix):
+        found.facts["python on PATH"] = f"{python} (this environment)"
+    else:
+        found.facts["python on PATH"] = f"{python} (another interpreter)"
+        found.warns.append(f"`{command}` on PATH starts another interpreter ({python})")
 
 
 # --- venv-paths ----------------------------------------------------------------------
-
-
-def choose_venv(project: Path, option: str | None) -> tuple[Path, str]:
-    """Which venv ``venv-paths`` inspects: the ``venv`` option, else the project's
-    ``.venv``, else the running one; :class:`CheckSkipped` when there is none."""
-    if option:
-        path = Path(option).expanduser()
-        return (path if path.is_absolute() else project / path), "the venv option"
-    own = project_venv(project)
-    if (own / "pyvenv.cfg").is_file():
-        return own, f"the project's {own.name}"
-    if in_venv():
-        return Path(sys.prefix), "the running environment"
-    raise CheckSkipped("no .venv in the project, and the build does not run in a venv")
 
 
 _EXEC = re.compile(r"""^'''exec'\s+(?:"([^"]+)"|'([^']+)'|(\S+))""", re.MULTILINE)
@@ -210,12 +194,6 @@ def _inside(path: str, venv: Path) -> bool:
         return False
 
 
-def _made_at(target: str) -> str:
-    """The venv a ``.../bin/python`` (or ``...\\Scripts\\python.exe``) target belongs to."""
-    path = PureWindowsPath(target) if "\\" in target else Path(target)
-    return str(path.parent.parent) if path.parent.name in ("bin", "Scripts") else str(path)
-
-
 def venv_path(value: str) -> str:
     """A venv's directory, absolute or relative to the project (``.venv``, ``envs/py312``)."""
     value = value.strip()
@@ -238,39 +216,61 @@ def venv_paths_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
     running venv. Fails when a target is missing (a moved venv, or a removed base
     Python); warns when scripts run another venv's python (a copied venv)."""
     venv, why = choose_venv(ctx.project, options.get("venv"))
-    facts: dict[str, str] = {"venv": f"{venv} ({why})"}
+    found = Findings({"venv": f"{venv} ({why})"})
     if not (venv / "pyvenv.cfg").is_file():
-        return Outcome(Status.FAIL, f"{venv} is not a virtual environment (no pyvenv.cfg)", facts)
-    broken: list[str] = []
-    foreign: list[str] = []
+        return Outcome(
+            Status.FAIL, f"{venv} is not a virtual environment (no pyvenv.cfg)", found.facts
+        )
+    _home(venv, found)
+    _python_link(venv, found)
+    kinds = _script_targets(venv, found)
+    _activate_target(venv, found)
+    return found.outcome(
+        f"{venv}: {plural(kinds.get('absolute', 0), 'script')} and activate name its own "
+        "absolute path; moving it would break them",
+        fail_prefix=f"{venv} is broken: ",
+        warn_prefix=f"{venv} is a copy: ",
+        warn_suffix=", not its own python",
+    )
 
+
+def _home(venv: Path, found: Findings) -> None:
+    """``home`` of pyvenv.cfg: the base Python's directory."""
     home = read_pyvenv_cfg(venv).get("home", "")
-    if home:
-        ok = os.path.isdir(home)
-        facts["pyvenv.cfg home"] = f"{home} ({'exists' if ok else 'missing'})"
-        if not ok:
-            broken.append(f"its base Python {home} is gone")
-    else:
-        facts["pyvenv.cfg home"] = "(none)"
+    if not home:
+        found.facts["pyvenv.cfg home"] = "(none)"
+        return
+    ok = os.path.isdir(home)
+    found.facts["pyvenv.cfg home"] = f"{home} ({'exists' if ok else 'missing'})"
+    if not ok:
+        found.fails.append(f"its base Python {home} is gone")
 
-    bin_dir = scripts_dir(venv)
+
+def _python_link(venv: Path, found: Findings) -> None:
     python = venv_program(venv, "python")
     if windows_layout(venv):
         # python.exe is a copy of a launcher that finds the base Python through `home`.
-        facts["layout"] = "Windows: Scripts\\ with .exe launchers, python.exe a copy"
+        found.facts["layout"] = "Windows: Scripts\\ with .exe launchers, python.exe a copy"
     else:
-        facts["layout"] = "POSIX: bin/ with scripts, python a link"
+        found.facts["layout"] = "POSIX: bin/ with scripts, python a link"
     if python.is_symlink():
         link = os.readlink(python)
         ok = python.exists()
-        facts["python link"] = f"{link} ({'resolves' if ok else 'broken'})"
+        found.facts["python link"] = f"{link} ({'resolves' if ok else 'broken'})"
         if not ok:
-            broken.append(f"{bin_dir.name}/{python.name} links to {link}, which is gone")
+            found.fails.append(
+                f"{scripts_dir(venv).name}/{python.name} links to {link}, which is gone"
+            )
 
+
+def _script_targets(venv: Path, found: Findings) -> dict[str, int]:
+    """What the scripts' first lines start; how many scripts of each kind of shebang."""
     shebangs: dict[str, list[str]] = {}
     kinds: dict[str, int] = {}
     try:
-        scripts = sorted(p for p in bin_dir.iterdir() if p.is_file() and not p.is_symlink())
+        scripts = sorted(
+            p for p in scripts_dir(venv).iterdir() if p.is_file() and not p.is_symlink()
+        )
     except OSError:
         scripts = []
     for script in scripts:
@@ -281,49 +281,42 @@ def venv_paths_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
         if shebang.kind == "absolute":
             shebangs.setdefault(shebang.target, []).append(script.name)
     total = sum(kinds.values())
-    facts["scripts"] = (
+    found.facts["scripts"] = (
         f"{plural(total, 'script')}: "
         + ", ".join(f"{count} {kind}" for kind, count in sorted(kinds.items()))
         if total
         else "no Python scripts"
     )
     for target, names in shebangs.items():
+        scripts_text = f"{plural(len(names), 'script')}"
         if not os.path.exists(target):
             state = "missing"
-            broken.append(
-                f"{plural(len(names), 'script')} ({shorten(names, 3)}) start {target}, "
-                f"which is gone: the venv was made at {_made_at(target)}"
+            found.fails.append(
+                f"{scripts_text} ({shorten(names, 3)}) start {target}, "
+                f"which is gone: the venv was made at {env_of_program(target)}"
             )
         elif not _inside(target, venv):
             state = "another environment"
-            foreign.append(f"{plural(len(names), 'script')} run {target}")
+            found.warns.append(f"{scripts_text} run {target}")
         else:
             state = "this venv"
-        facts[f"shebang {target}"] = f"{plural(len(names), 'script')} ({state})"
+        found.facts[f"shebang {target}"] = f"{scripts_text} ({state})"
+    return kinds
 
+
+def _activate_target(venv: Path, found: Findings) -> None:
     activate = read_activate_venv(venv)
-    if activate is not None:
-        same = _same_dir(activate, venv) if os.path.isdir(activate) else False
-        facts["activate"] = f"sets VIRTUAL_ENV={activate} ({'this venv' if same else 'elsewhere'})"
-        if not same:
-            target = "missing" if not os.path.exists(activate) else "another directory"
-            (broken if target == "missing" else foreign).append(
-                f"activate sets VIRTUAL_ENV to {activate} ({target})"
-            )
-
-    if broken:
-        return Outcome(Status.FAIL, f"{venv} is broken: {'; '.join(broken)}", facts)
-    if foreign:
-        return Outcome(
-            Status.WARN, f"{venv} is a copy: {'; '.join(foreign)}, not its own python", facts
-        )
-    absolute = kinds.get("absolute", 0)
-    return Outcome(
-        Status.PASS,
-        f"{venv}: {plural(absolute, 'script')} and activate name its own absolute path; "
-        "moving it would break them",
-        facts,
+    if activate is None:
+        return
+    same = same_place(activate, venv) if os.path.isdir(activate) else False
+    found.facts["activate"] = (
+        f"sets VIRTUAL_ENV={activate} ({'this venv' if same else 'elsewhere'})"
     )
+    if not same:
+        target = "missing" if not os.path.exists(activate) else "another directory"
+        (found.fails if target == "missing" else found.warns).append(
+            f"activate sets VIRTUAL_ENV to {activate} ({target})"
+        )
 
 
 # --- venv-relocation ------------------------------------------------------------------
@@ -335,29 +328,12 @@ OWN = "relocown"
 EXTRA = "relocextra"
 
 
-def _wheel(directory: Path, name: str, files: Mapping[str, str], scripts: str = "") -> Path:
-    """A real wheel (METADATA, WHEEL, RECORD), so a real installer writes what it holds."""
-    info = f"{name}-1.0.dist-info"
-    files = {
-        **files,
-        f"{info}/METADATA": f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.0\n",
-        f"{info}/WHEEL": (
-            "Wheel-Version: 1.0\nGenerator: envdeck\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
-        ),
-    }
-    if scripts:
-        files[f"{info}/entry_points.txt"] = f"[console_scripts]\n{scripts}\n"
-    wheel = directory / f"{name}-1.0-py3-none-any.whl"
-    record = []
-    with zipfile.ZipFile(wheel, "w") as archive:
-        for member, text in files.items():
-            data = text.encode()
-            archive.writestr(member, data)
-            digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=")
-            record.append(f"{member},sha256={digest.decode()},{len(data)}")
-        record.append(f"{info}/RECORD,,")
-        archive.writestr(f"{info}/RECORD", "\n".join(record) + "\n")
-    return wheel
+def _wheel(directory: Path, name: str, files: Mapping[str, str], script: str = "") -> Path:
+    """A wheel of version 1.0 holding ``files``, with one console script running
+    ``name:main`` when ``script`` names it."""
+    encoded = {path: text.encode() for path, text in files.items()}
+    scripts = {script: f"{name}:main"} if script else None
+    return write_wheel(directory, name, "1.0", encoded, scripts=scripts)
 
 
 def _demo_wheel(directory: Path) -> Path:
@@ -372,7 +348,7 @@ def _demo_wheel(directory: Path) -> Path:
         f"{DEMO}/__init__.py": main,
         f"{DEMO}/__main__.py": f"from {DEMO} import main\n\nmain()\n",
     }
-    return _wheel(directory, DEMO, files, scripts=f"{DEMO} = {DEMO}:main")
+    return _wheel(directory, DEMO, files, script=DEMO)
 
 
 def _editable_wheel(directory: Path, src: Path) -> Path:
@@ -446,7 +422,8 @@ def relocation_tool(value: str) -> str:
     return value
 
 
-def _first_line(text: str) -> str:
+def _last_line(text: str) -> str:
+    """The last line that is not blank (where a traceback says what went wrong)."""
     lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
     return lines[-1] if lines else ""
 
@@ -504,120 +481,21 @@ def _python_after_activate(venv: Path) -> str | None:
 
 
 def _relocate(scratch: Path, tool: str) -> Outcome:
-    made_dir, moved_dir, copied_dir = (scratch / n for n in ("made-here", "moved-here", "copy"))
-    made, moved, copied = made_dir / ".venv", moved_dir / ".venv", copied_dir / ".venv"
-    made_dir.mkdir()
+    experiment = _Relocation(scratch)
     try:
-        if tool == "venv":
-            how = _make_with_venv(made)
-        else:
-            how = _make_with_uv(made, relocatable=tool == "uv-relocatable")
-        _install(tool, made, [_demo_wheel(scratch), _editable_wheel(scratch, made_dir / "src")])
+        how = experiment.make(tool)
     except (RuntimeError, OSError) as err:
         return Outcome(Status.ERROR, f"could not make the throwaway venv: {err}")
-
-    def show(text: str) -> str:
-        # The temporary directory differs per run; pages must not.
-        return text.replace(str(scratch), "…").replace(os.path.realpath(scratch), "…")
-
-    def outcome(ran: Any) -> str:
-        return f"fails (exit {ran.returncode}): {show(_first_line(ran.output))}"
-
-    def start(script: Path, *args: str) -> tuple[Any, str | None]:
-        try:
-            return run([str(script), *args]), None
-        except OSError as err:
-            # execve() reports the missing *interpreter* as the script not existing.
-            return None, err.strerror
-
-    bin_name = scripts_dir(made).name
-    facts: dict[str, str] = {"tool": how}
-    shebang = read_shebang(venv_program(made, DEMO))
-    facts["shebang"] = (
-        "relative: finds python next to the script"
-        if shebang.kind == "relative"
-        else show(f"{shebang.kind}: {shebang.target}")
-    )
-    # One start answers several questions: the demo prints its sys.prefix, then
-    # whether that interpreter finds each module named on its command line.
-    before = run([str(venv_program(made, DEMO)), OWN])
-    prefix, finds = _demo_output(before.stdout)
-    facts["script before the move"] = (
-        f"runs (exit 0), prints {show(prefix)}" if before.ok else outcome(before)
-    )
-    facts["editable install before the move"] = (
-        f"import {OWN} works (its .pth names …/made-here/src)"
-        if finds.get(OWN)
-        else f"import {OWN} fails"
-    )
-
-    # cp -a: the copy keeps every file and symlink as it is, first lines included.
-    shutil.copytree(made_dir, copied_dir, symlinks=True)
+    facts = experiment.facts
+    before = experiment.run_before()
     try:
-        _install(tool, copied, [_wheel(scratch, EXTRA, {f"{EXTRA}.py": ""})])
+        experiment.copy(tool)
     except (RuntimeError, OSError) as err:
         return Outcome(Status.ERROR, f"could not install into the copy: {err}", facts)
-    copy_ran, _ = start(venv_program(copied, DEMO), EXTRA)
-    if copy_ran is not None and copy_ran.ok:
-        prefix, finds = _demo_output(copy_ran.stdout)
-        whose = "the original's" if _same_dir(prefix, made) else "its own"
-        sees = "finds" if finds.get(EXTRA) else "does not find"
-        facts["script of a copy"] = (
-            f"runs {whose} python (sys.prefix {show(prefix)}): {sees} {EXTRA}, "
-            "installed in the copy only"
-        )
-    else:
-        facts["script of a copy"] = "cannot start" if copy_ran is None else outcome(copy_ran)
-
-    os.rename(made_dir, moved_dir)
-    after, error = start(venv_program(moved, DEMO))
-    script_broke = after is None or not after.ok
-    if after is None:
-        facts["script after the move"] = (
-            f"cannot start: {error} — though the script exists; its first line names "
-            f"{show(shebang.target)}, which moved"
-        )
-    elif after.ok:
-        facts["script after the move"] = f"runs, prints {show(after.stdout.strip())}"
-    else:
-        facts["script after the move"] = outcome(after)
-    bash = shutil.which("bash")
-    if script_broke and bash is not None and os.name != "nt":
-        # What a person typing the command sees: the shell's words, not execve()'s.
-        typed = run([bash, "-c", '"$1"', "bash", str(venv_program(moved, DEMO))])
-        facts["script after the move, typed in bash"] = show(_first_line(typed.stderr))
-    module = run([str(venv_program(moved, "python")), "-m", DEMO, OWN, "pip"])
-    prefix, finds = _demo_output(module.stdout)
-    if module.ok:
-        facts["python after the move"] = f"starts; sys.prefix follows the move to {show(prefix)}"
-        facts["python -m after the move"] = f"works ({bin_name}/python -m {DEMO})"
-        facts["python -m pip after the move"] = (
-            "works" if finds.get("pip") else "fails: No module named pip (the venv has no pip)"
-        )
-    else:
-        facts["python -m after the move"] = outcome(module)
-    editable_broke = not finds.get(OWN)
-    facts["editable install after the move"] = (
-        f"import {OWN} works"
-        if not editable_broke
-        else f"import {OWN} fails: its .pth still names …/made-here/src, which moved"
-    )
-    activate = read_activate_venv(moved)
-    if activate is not None:
-        facts["activate after the move"] = f"still sets VIRTUAL_ENV={show(activate)}"
-    found = _python_after_activate(moved)
-    if found is not None:
-        if found and _same_dir(Path(found).parent.parent, moved):
-            facts["python after activate"] = "the moved venv's"
-        else:
-            facts["python after activate"] = (
-                f"not the venv's: {show(found) or 'none on PATH'} (activate put the old "
-                f"…/made-here/.venv/{bin_name} first on PATH)"
-                if activate is not None
-                else f"not the venv's: {show(found) or 'none on PATH'}"
-            )
-
-    if not before.ok:
+    script_broke = experiment.move()
+    editable_broke = experiment.run_after()
+    experiment.activate_after()
+    if not before:
         return Outcome(Status.ERROR, "the console script did not run even before the move", facts)
     if script_broke:
         summary = (
@@ -638,3 +516,148 @@ def _relocate(scratch: Path, tool: str) -> Outcome:
     else:
         summary = f"this venv ({how}) survived the move: nothing in it names a fixed path"
     return Outcome(Status.PASS, summary, facts)
+
+
+class _Relocation:
+    """The experiment's steps, in order: make a venv, run it, copy it, move it, run it
+    again; each step writes its facts."""
+
+    def __init__(self, scratch: Path) -> None:
+        self.scratch = scratch
+        self.made_dir, self.moved_dir, self.copied_dir = (
+            scratch / n for n in ("made-here", "moved-here", "copy")
+        )
+        self.made, self.moved = self.made_dir / ".venv", self.moved_dir / ".venv"
+        self.facts: dict[str, str] = {}
+        self.shebang = Shebang("none")
+
+    def show(self, text: str) -> str:
+        # The temporary directory differs per run; pages must not.
+        scratch = self.scratch
+        return text.replace(str(scratch), "…").replace(os.path.realpath(scratch), "…")
+
+    def failed(self, ran: Ran) -> str:
+        return f"fails (exit {ran.returncode}): {self.show(_last_line(ran.output))}"
+
+    def make(self, tool: str) -> str:
+        """The venv, with the demo and the project's own package installed; how it was made."""
+        self.made_dir.mkdir()
+        if tool == "venv":
+            how = _make_with_venv(self.made)
+        else:
+            how = _make_with_uv(self.made, relocatable=tool == "uv-relocatable")
+        wheels = [_demo_wheel(self.scratch), _editable_wheel(self.scratch, self.made_dir / "src")]
+        _install(tool, self.made, wheels)
+        self.facts["tool"] = how
+        self.shebang = read_shebang(venv_program(self.made, DEMO))
+        self.facts["shebang"] = (
+            "relative: finds python next to the script"
+            if self.shebang.kind == "relative"
+            else self.show(f"{self.shebang.kind}: {self.shebang.target}")
+        )
+        return how
+
+    def run_before(self) -> bool:
+        """Run the script where the venv was made; whether it ran."""
+        # One start answers several questions: the demo prints its sys.prefix, then
+        # whether that interpreter finds each module named on its command line.
+        before = run([str(venv_program(self.made, DEMO)), OWN])
+        prefix, finds = _demo_output(before.stdout)
+        self.facts["script before the move"] = (
+            f"runs (exit 0), prints {self.show(prefix)}" if before.ok else self.failed(before)
+        )
+        self.facts["editable install before the move"] = (
+            f"import {OWN} works (its .pth names …/made-here/src)"
+            if finds.get(OWN)
+            else f"import {OWN} fails"
+        )
+        return before.ok
+
+    def copy(self, tool: str) -> None:
+        """Copy the project as ``cp -a`` does, install into the copy, run the copy's script."""
+        # cp -a: the copy keeps every file and symlink as it is, first lines included.
+        shutil.copytree(self.made_dir, self.copied_dir, symlinks=True)
+        copied = self.copied_dir / ".venv"
+        _install(tool, copied, [_wheel(self.scratch, EXTRA, {f"{EXTRA}.py": ""})])
+        ran, _ = _start(venv_program(copied, DEMO), EXTRA)
+        if ran is None or not ran.ok:
+            self.facts["script of a copy"] = "cannot start" if ran is None else self.failed(ran)
+            return
+        prefix, finds = _demo_output(ran.stdout)
+        whose = "the original's" if same_place(prefix, self.made) else "its own"
+        sees = "finds" if finds.get(EXTRA) else "does not find"
+        self.facts["script of a copy"] = (
+            f"runs {whose} python (sys.prefix {self.show(prefix)}): {sees} {EXTRA}, "
+            "installed in the copy only"
+        )
+
+    def move(self) -> bool:
+        """Move the project and start the script; whether it broke."""
+        os.rename(self.made_dir, self.moved_dir)
+        script = venv_program(self.moved, DEMO)
+        after, error = _start(script)
+        if after is None:
+            self.facts["script after the move"] = (
+                f"cannot start: {error} — though the script exists; its first line names "
+                f"{self.show(self.shebang.target)}, which moved"
+            )
+        elif after.ok:
+            self.facts["script after the move"] = f"runs, prints {self.show(after.stdout.strip())}"
+        else:
+            self.facts["script after the move"] = self.failed(after)
+        broke = after is None or not after.ok
+        bash = shutil.which("bash")
+        if broke and bash is not None and os.name != "nt":
+            # What a person typing the command sees: the shell's words, not execve()'s.
+            typed = run([bash, "-c", '"$1"', "bash", str(script)])
+            self.facts["script after the move, typed in bash"] = self.show(_last_line(typed.stderr))
+        return broke
+
+    def run_after(self) -> bool:
+        """``python -m`` in the moved venv; whether the editable install broke."""
+        bin_name = scripts_dir(self.moved).name
+        module = run([str(venv_program(self.moved, "python")), "-m", DEMO, OWN, "pip"])
+        prefix, finds = _demo_output(module.stdout)
+        if module.ok:
+            self.facts["python after the move"] = (
+                f"starts; sys.prefix follows the move to {self.show(prefix)}"
+            )
+            self.facts["python -m after the move"] = f"works ({bin_name}/python -m {DEMO})"
+            self.facts["python -m pip after the move"] = (
+                "works" if finds.get("pip") else "fails: No module named pip (the venv has no pip)"
+            )
+        else:
+            self.facts["python -m after the move"] = self.failed(module)
+        broke = not finds.get(OWN)
+        self.facts["editable install after the move"] = (
+            f"import {OWN} fails: its .pth still names …/made-here/src, which moved"
+            if broke
+            else f"import {OWN} works"
+        )
+        return broke
+
+    def activate_after(self) -> None:
+        """What ``activate`` of the moved venv sets, and which python a shell then finds."""
+        activate = read_activate_venv(self.moved)
+        if activate is not None:
+            self.facts["activate after the move"] = f"still sets VIRTUAL_ENV={self.show(activate)}"
+        found = _python_after_activate(self.moved)
+        if found is None:
+            return
+        if found and same_place(Path(found).parent.parent, self.moved):
+            self.facts["python after activate"] = "the moved venv's"
+            return
+        which = f"not the venv's: {self.show(found) or 'none on PATH'}"
+        if activate is not None:
+            bin_name = scripts_dir(self.moved).name
+            which += f" (activate put the old …/made-here/.venv/{bin_name} first on PATH)"
+        self.facts["python after activate"] = which
+
+
+def _start(script: Path, *args: str) -> tuple[Ran | None, str | None]:
+    """Run a script; (None, why) when the system cannot start it."""
+    try:
+        return run([str(script), *args]), None
+    except OSError as err:
+        # execve() reports the missing *interpreter* as the script not existing.
+        return None, err.strerror
