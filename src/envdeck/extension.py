@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 
 
 def setup_extension(app: Sphinx) -> dict[str, Any]:
+    # The oldest Sphinx that CI builds with (a Sphinx 7.3 venv).
+    app.require_sphinx("7.3")
     # A course needs nothing but `extensions = ["envdeck"]`.  MyST-NB (Jupyter Book's
     # parser) brings MyST-Parser's syntax with it and refuses to share `.md` with it
     # (a second registration is an ExtensionError), whichever of the two loads first.

@@ -16,7 +16,7 @@ from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 
-from .slides import is_deck
+from .revealjs import is_deck
 from .warnings_ import EnvdeckWarning, warn
 
 if TYPE_CHECKING:
@@ -67,9 +67,7 @@ class NotesForBuilder(SphinxPostTransform):
     default_priority = 200
 
     def run(self, **kwargs: Any) -> None:
-        # Sphinx 9 deprecates SphinxTransform.app; Sphinx 8.1 has no env._builder_cls.
-        builder = getattr(self.env, "_builder_cls", None) or self.app.builder
-        if is_deck(builder):
+        if is_deck(self.env):
             return
         hide = self.config.envdeck_prose_notes == "hide"
         for node in list(self.document.findall(speaker_notes)):

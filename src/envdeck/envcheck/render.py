@@ -2,8 +2,9 @@
 
 Prose (the handout): a titled block (an admonition) with a status badge, the
 summary, a facts table and, with ``:show: details``, the check's details.
-Slides (``slide`` on): a compact sphinx-design card with the status and the key
-facts, built from the same nodes sphinx-design's ``card`` directive makes.
+Slides (a deck build, :func:`envdeck.revealjs.is_deck`): a compact sphinx-design
+card with the status and the key facts, built from the same nodes sphinx-design's
+``card`` directive makes.
 The badge is an ``inline`` whose text is the status, so it reads without colour
 (and in LaTeX, text and man output); ``envcheck.css`` colours it in HTML only.
 
@@ -25,10 +26,12 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import new_document
 from sphinx_design.shared import PassthroughTextElement, create_component
 
-from .assets import add_css
-from .checks import CheckResult
-from .config import source_date_epoch
-from .envcheck_cache import CachedResult, EnvcheckUse, get_data
+from ..assets import add_css
+from ..checks import CheckResult
+from ..config import source_date_epoch
+from ..revealjs import is_deck
+from .nodes import envcheck_node, envcheck_report_node, written_facts
+from .state import CachedResult, EnvcheckUse, get_data
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -53,14 +56,6 @@ NO_SEARCH = "no-search"
 
 #: Facts a slide card shows when a check names no key facts.
 DEFAULT_KEY_FACTS = 3
-
-
-class envcheck_node(nodes.General, nodes.Element):
-    """Placeholder for an ``envcheck``; RenderEnvchecks replaces it for every builder."""
-
-
-class envcheck_report_node(nodes.General, nodes.Element):
-    """Placeholder for an ``envcheck-report``; RenderEnvchecks replaces it."""
 
 
 # --- pieces -----------------------------------------------------------------------
@@ -240,17 +235,6 @@ def not_run() -> nodes.paragraph:
 # --- the post-transform --------------------------------------------------------------
 
 
-class written_facts(nodes.raw):
-    """A facts table as the HTML its builder wrote once (:class:`FactsHTML`); only HTML
-    builders get it.  The class ``no-search`` keeps it out of the search index."""
-
-
-def visit_written_facts(self: Any, node: written_facts) -> None:
-    # As it was written: no wrapper element (docutils wraps a raw node with classes).
-    self.body.append(node.astext())
-    raise nodes.SkipNode
-
-
 #: The builder writing HTML for an environment (set at builder-inited): the facts
 #: tables of an HTML page are written by its own translator, once per build.
 _HTML_BUILDERS: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
@@ -311,7 +295,7 @@ class RenderEnvchecks(SphinxPostTransform):
 
     def run(self, **kwargs: Any) -> None:
         self.data = get_data(self.env)
-        self.slide = bool(self.config.slide)
+        self.slide = is_deck(self.env)
         self.facts_html = facts_html(self.env)
         for node in list(self.document.findall(envcheck_node)):
             rendered = self.render(
@@ -354,7 +338,7 @@ class RenderEnvcheckReports(RenderEnvchecks):
 
     def run(self, **kwargs: Any) -> None:
         self.data = get_data(self.env)
-        self.slide = bool(self.config.slide)
+        self.slide = is_deck(self.env)
         for report in list(self.document.findall(envcheck_report_node)):
             report.replace_self(self.report(report))
 

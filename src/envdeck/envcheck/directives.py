@@ -1,14 +1,7 @@
-"""Live environment checks in pages: the ``envcheck`` and ``envcheck-report`` directives.
+"""The ``envcheck`` and ``envcheck-report`` directives: what a page asks for.
 
-```{envcheck} lockfile
-:project: examples/stale
-:expect: fail
-```
-
-A directive records what it asks for and leaves a placeholder node; the checks
-run once per build after reading (:mod:`envdeck.envcheck_cache`), and the
-placeholders become standard docutils / sphinx-design nodes when pages are
-written (:mod:`envdeck.envcheck_render`), so every builder renders them.
+A directive checks its options against the check it names, records an
+:class:`~.state.EnvcheckUse` and leaves a placeholder node (:mod:`.nodes`).
 """
 
 from __future__ import annotations
@@ -21,20 +14,10 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.util.docutils import SphinxDirective
 
-from . import envcheck_cache as cache
-from .checks import check_names, get_check
-from .envcheck_cache import EXPECTABLE, CheckRequest, EnvcheckUse, get_data
-from .envcheck_render import (
-    RenderEnvcheckReports,
-    RenderEnvchecks,
-    add_static_assets,
-    envcheck_node,
-    envcheck_report_node,
-    remember_html_builder,
-    visit_written_facts,
-    written_facts,
-)
-from .warnings_ import EnvdeckWarning, warn
+from ..checks import check_names, get_check
+from ..warnings_ import EnvdeckWarning, warn
+from .nodes import envcheck_node, envcheck_report_node
+from .state import EXPECTABLE, CheckRequest, EnvcheckUse, get_data, known_checks
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -170,7 +153,7 @@ class EnvcheckDirective(_EnvcheckBase):
         name = self.arguments[0] if self.arguments else ""
         if name not in check_names():
             what = f"unknown check {name!r}" if name else "no check named"
-            self.warn(f"envcheck: {what}; the checks are: {cache.known_checks()}")
+            self.warn(f"envcheck: {what}; the checks are: {known_checks()}")
             return []
         check = get_check(name)
 
@@ -261,7 +244,7 @@ class EnvcheckReportDirective(_EnvcheckBase):
         if unknown:
             self.warn(
                 f"envcheck-report: unknown check(s) {', '.join(map(repr, unknown))} are left "
-                f"out; the checks are: {cache.known_checks()}"
+                f"out; the checks are: {known_checks()}"
             )
         names = [name for name in asked if name in known] if asked else known
         names = list(dict.fromkeys(names))
@@ -293,42 +276,9 @@ class EnvcheckReportDirective(_EnvcheckBase):
         return [node]
 
 
-def _skip(self: Any, node: nodes.Node) -> None:
-    raise nodes.SkipNode
-
-
-_SKIP = (_skip, None)
-
-
 _SOURCE_KEY = "envdeck_source"
 
 
 def remember_source(app: Sphinx, docname: str, source: list[str]) -> None:
     """Keep the text the parser will read, for the lifetime of the page's reading."""
     app.env.temp_data[_SOURCE_KEY] = source[0]
-
-
-def setup_envcheck(app: Sphinx) -> None:
-    # The placeholders never reach a writer (RenderEnvchecks replaces them); if one
-    # ever did, it is skipped rather than failing the build.
-    for node in (envcheck_node, envcheck_report_node):
-        app.add_node(node, html=_SKIP, latex=_SKIP, text=_SKIP, man=_SKIP, texinfo=_SKIP)
-    # Only HTML builders get written facts; the others never see one.
-    app.add_node(
-        written_facts, html=(visit_written_facts, None), latex=_SKIP, text=_SKIP, man=_SKIP,
-        texinfo=_SKIP,
-    )  # fmt: skip
-    app.add_directive("envcheck", EnvcheckDirective)
-    # After every other source-read handler (the Jinja stage included).
-    app.connect("source-read", remember_source, priority=900)
-    app.add_directive("envcheck-report", EnvcheckReportDirective)
-    app.add_post_transform(RenderEnvcheckReports)
-    app.add_post_transform(RenderEnvchecks)
-    app.connect("builder-inited", add_static_assets)
-    app.connect("builder-inited", remember_html_builder)
-    app.connect("env-before-read-docs", cache.start_reading)
-    app.connect("env-purge-doc", cache.purge_doc)
-    app.connect("env-merge-info", cache.merge_info)
-    app.connect("env-get-outdated", cache.outdated_docs)
-    app.connect("env-updated", cache.run_checks)
-    app.connect("build-finished", cache.finish_build)
