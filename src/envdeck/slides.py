@@ -61,6 +61,7 @@ from .revealjs import (
     page_themes,
     setup_revealjs,
 )
+from .translations import __
 from .warnings_ import LOGGER, EnvdeckWarning, warn
 
 if TYPE_CHECKING:
@@ -144,15 +145,19 @@ def check_deck_flag(app: Sphinx) -> None:
     builder = app.builder
     if is_deck(builder) and not app.config.slide:
         warn(
-            f"the {builder.name!r} builder writes a slide deck but the 'slide' flag "
-            "is off, so pages render their prose branch; add -D slide=1",
+            __(
+                "the {name!r} builder writes a slide deck but the 'slide' flag "
+                "is off, so pages render their prose branch; add -D slide=1"
+            ).format(name=builder.name),
             EnvdeckWarning.SLIDES,
         )
     elif app.config.slide and not is_deck(builder):
         warn(
-            f"the {builder.name!r} builder does not write a slide deck: with the 'slide' "
-            "flag on it writes the pages' slide branches in its own format; a deck comes "
-            "from the html, dirhtml, revealjs or dirrevealjs builder",
+            __(
+                "the {name!r} builder does not write a slide deck: with the 'slide' "
+                "flag on it writes the pages' slide branches in its own format; a deck "
+                "comes from the html, dirhtml, revealjs or dirrevealjs builder"
+            ).format(name=builder.name),
             EnvdeckWarning.SLIDES,
         )
     if isinstance(builder, DeckBuilder):
@@ -174,7 +179,9 @@ def _mathml(self: HTML5Translator, node: nodes.Element, *, block: bool) -> str:
         return tex2mathml(latex, as_block=block)
     except Exception as err:  # docutils raises several types for bad LaTeX
         warn(
-            f"cannot render math {latex!r} as MathML: {err}; the deck shows its LaTeX",
+            __("cannot render math {latex!r} as MathML: {err}; the deck shows its LaTeX").format(
+                latex=latex, err=err
+            ),
             EnvdeckWarning.SLIDES,
             location=node,
         )

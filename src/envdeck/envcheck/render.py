@@ -30,6 +30,7 @@ from ..assets import add_css
 from ..checks import CheckResult
 from ..config import source_date_epoch
 from ..revealjs import is_deck
+from ..translations import _
 from .nodes import envcheck_node, envcheck_report_node, written_facts
 from .state import CachedResult, EnvcheckUse, get_data
 
@@ -62,7 +63,7 @@ DEFAULT_KEY_FACTS = 3
 
 
 def badge(status: str) -> nodes.inline:
-    label = STATUS_LABELS.get(status, status.upper())
+    label = _(STATUS_LABELS[status]) if status in STATUS_LABELS else status.upper()
     return nodes.inline(label, label, classes=["envdeck-badge", f"envdeck-badge-{status}"])
 
 
@@ -102,7 +103,7 @@ def facts_table(facts: Mapping[str, str]) -> nodes.table:
     table += group
     group += nodes.colspec(colwidth=30)
     group += nodes.colspec(colwidth=70)
-    group += nodes.thead("", _row("Fact", "Value"))
+    group += nodes.thead("", _row(_("Fact"), _("Value")))
     rows = (_row(key, check_paragraph(value)) for key, value in facts.items())
     group += nodes.tbody("", *rows)
     return table
@@ -132,10 +133,10 @@ def stamp(cached: CachedResult) -> str:
     epoch = source_date_epoch()
     reproducible = epoch is not None
     when = epoch if epoch is not None else cached.checked_at
-    text = datetime.fromtimestamp(when, timezone.utc).strftime("Checked %Y-%m-%d %H:%M UTC")
+    text = datetime.fromtimestamp(when, timezone.utc).strftime(_("Checked %Y-%m-%d %H:%M UTC"))
     if not reproducible:
         # A duration differs on every run: not in a reproducible build.
-        text += f" in {cached.check_result.duration:.2f} s"
+        text += _(" in {seconds:.2f} s").format(seconds=cached.check_result.duration)
     return text + "."
 
 
@@ -143,9 +144,9 @@ def expected_note(expect: str | None, status: str) -> nodes.paragraph | None:
     if expect is None:
         return None
     if expect == status:
-        text = f"This check is expected to {expect} here."
+        text = _("This check is expected to {outcome} here.").format(outcome=expect)
     else:
-        text = f"This check was expected to {expect}."
+        text = _("This check was expected to {outcome}.").format(outcome=expect)
     return paragraph(text, "envdeck-check-expect")
 
 
@@ -229,7 +230,7 @@ def check_card(
 
 def not_run() -> nodes.paragraph:
     # Only reachable if the cache lost a result after reading; the next build re-runs it.
-    return paragraph("This check has no result in this build.", "envdeck-check-missing")
+    return paragraph(_("This check has no result in this build."), "envdeck-check-missing")
 
 
 # --- the post-transform --------------------------------------------------------------
@@ -365,13 +366,13 @@ class RenderEnvcheckReports(RenderEnvchecks):
     def report_table(self) -> nodes.Element:
         uses = [use for use in self.data.all_uses() if not use.in_report]
         if not uses:
-            return paragraph("No page shows an envcheck.", "envdeck-report-empty")
+            return paragraph(_("No page shows an envcheck."), "envdeck-report-empty")
         table = nodes.table(classes=["envdeck-report-table", NO_SEARCH])
         group = nodes.tgroup(cols=3)
         table += group
         for width in (45, 35, 20):
             group += nodes.colspec(colwidth=width)
-        group += nodes.thead("", _row("Page", "Check", "Status"))
+        group += nodes.thead("", _row(_("Page"), _("Check"), _("Status")))
         body = nodes.tbody()
         group += body
         for use in uses:
@@ -383,7 +384,7 @@ class RenderEnvcheckReports(RenderEnvchecks):
                 check += [nodes.Text(" "), *check_text(title)]
             state = nodes.paragraph("", "", badge(status))
             if use.expect is not None and use.expect == status:
-                state += nodes.Text(" (expected)")
+                state += nodes.Text(_(" (expected)"))
             body += _row(self.page_link(use), check, state)
         return table
 

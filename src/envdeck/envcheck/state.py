@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..checks import CheckContext, CheckResult, Status, check_names, fingerprint, run_check
+from ..translations import __
 from ..warnings_ import LOGGER, EnvdeckWarning, warn
 
 if TYPE_CHECKING:
@@ -274,15 +275,17 @@ def problem(use: EnvcheckUse, cached: CachedResult) -> str | None:
     """What is wrong with this envcheck's outcome, if anything."""
     result = cached.check_result
     status = cached.status
-    label = f"envcheck {use.request.name!r}"
+    fields = {"name": use.request.name, "summary": result.summary}
     if use.expect is not None:
         if status != use.expect:
-            return f"{label} was expected to {use.expect} but gave {status}: {result.summary}"
+            return __(
+                "envcheck {name!r} was expected to {expect} but gave {status}: {summary}"
+            ).format(expect=use.expect, status=status, **fields)
         return None
     if status == Status.FAIL.value:
-        return f"{label} failed: {result.summary}"
+        return __("envcheck {name!r} failed: {summary}").format(**fields)
     if status == Status.ERROR.value:
-        return f"{label} could not run: {result.summary}"
+        return __("envcheck {name!r} could not run: {summary}").format(**fields)
     return None
 
 
