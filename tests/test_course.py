@@ -24,7 +24,7 @@ from browser_support import LAUNCH_FLAGS, chromium_or_skip, each_slide, serve, s
 from bs4 import BeautifulSoup, Tag
 
 from envdeck.config import OPTIONS
-from envdeck.envcheck_render import envcheck_node
+from envdeck.envcheck.nodes import envcheck_node
 from envdeck.pdf import deck_pages
 from envdeck.warnings_ import EnvdeckWarning
 

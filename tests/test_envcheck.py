@@ -16,7 +16,7 @@ from conftest import sphinx_build
 
 from envdeck.assets import STATIC_DIR
 from envdeck.checks import CheckContext, run_check
-from envdeck.envcheck_cache import get_data
+from envdeck.envcheck.state import get_data
 
 PASSING = "```{envcheck} python\n```\n"
 MISSING_PACKAGE = "envdeck-surely-not-installed-pkg"
@@ -556,7 +556,8 @@ def test_pages_show_no_user_home_or_host_names(build, tmp_path, monkeypatch):
 
 
 def test_facts_tables_are_written_once_and_pages_stay_the_same(build, monkeypatch):
-    from envdeck import envcheck_render
+    from envdeck.envcheck import nodes as envcheck_nodes
+    from envdeck.envcheck import render as envcheck_render
 
     pages = {
         "index.md": page(envcheck("python"), envcheck("platform", ":show: details"))
@@ -568,7 +569,7 @@ def test_facts_tables_are_written_once_and_pages_stay_the_same(build, monkeypatc
 
     def counting(self, facts, document):
         node = table(self, facts, document)
-        written.append(isinstance(node, envcheck_render.written_facts))
+        written.append(isinstance(node, envcheck_nodes.written_facts))
         return node
 
     monkeypatch.setattr(envcheck_render.FactsHTML, "table", counting)

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from conftest import sphinx_build
 
-import envdeck.envcheck_cache
+import envdeck.envcheck.state
 from envdeck.checks import check_names
 
 INDEX = "# Home\n\n```{toctree}\n:glob:\n\n*\n```\n"
@@ -27,13 +27,13 @@ INDEX = "# Home\n\n```{toctree}\n:glob:\n\n*\n```\n"
 def ran(monkeypatch) -> Counter[str]:
     """Names of the checks run, counted (the real checks run)."""
     counts: Counter[str] = Counter()
-    real = envdeck.envcheck_cache.run_check
+    real = envdeck.envcheck.state.run_check
 
     def counting(name, ctx):
         counts[name] += 1
         return real(name, ctx)
 
-    monkeypatch.setattr(envdeck.envcheck_cache, "run_check", counting)
+    monkeypatch.setattr(envdeck.envcheck.state, "run_check", counting)
     return counts
 
 
@@ -166,13 +166,13 @@ def test_changed_pyproject_reruns_the_lockfile_check(build, ran, tmp_path):
 
 def test_parallel_read_gives_the_serial_result_with_each_check_run_once(build, ran, monkeypatch):
     merged: list[str] = []
-    real_merge = envdeck.envcheck_cache.merge_info
+    real_merge = envdeck.envcheck.state.merge_info
 
     def merge_info(app, env, docnames, other):
         merged.extend(docnames)
         real_merge(app, env, docnames, other)
 
-    monkeypatch.setattr(envdeck.envcheck_cache, "merge_info", merge_info)
+    monkeypatch.setattr(envdeck.envcheck.state, "merge_info", merge_info)
     files = {"index.md": INDEX + "\n```{envcheck-report} python\n```\n"}
     for n in range(8):
         files[f"p{n}.md"] = page(f"Page {n}", envcheck("python"), envcheck("platform"))

@@ -11,7 +11,7 @@ import pytest
 from test_checks_support import _no_outside_project_environment  # noqa: F401
 
 from envdeck.checks import CheckContext, Status, run_check
-from envdeck.envcheck import repeated_options
+from envdeck.envcheck.directives import repeated_options
 
 TWICE = """\
 # Page

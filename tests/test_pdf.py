@@ -268,3 +268,23 @@ def test_envdeck_pdf_command_exports_the_deck(deck, tmp_path):
     # The HTML's slides, and the "(cont.)" slides that the long ones go on over.
     continued = [t for t in texts if "(CONT.)" in t.strip().splitlines()[0].upper()]
     assert len(texts) == slide_count(deck / "index.html") + len(continued)
+
+
+def test_without_the_pdf_extra_it_says_how_to_install_it(deck, tmp_path):
+    # Playwright is in the test environment: this interpreter is told it is missing,
+    # as in an install of envdeck without its pdf extra.
+    hide = (
+        "import sys; sys.modules['playwright'] = None; sys.argv[0] = 'envdeck'; "
+        "from envdeck.cli import main; sys.exit(main())"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", hide, "pdf", str(deck / "index.html"), "--chromium", sys.executable],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 1, done.stderr
+    assert "envdeck pdf: error: envdeck pdf needs Playwright" in done.stderr
+    assert "'envdeck[pdf]'" in done.stderr and "Traceback" not in done.stderr
+    assert not (deck / "index.pdf").exists()

@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import pytest
+import sphinx
+from sphinx.errors import VersionRequirementError
+
 import envdeck
 
 
@@ -32,3 +36,11 @@ def test_the_users_show_warning_types_is_kept(build):
     [line] = built.warning_lines()
     assert "unknown check 'no-such-check'" in line
     assert not line.endswith("]")
+
+
+def test_an_older_sphinx_than_7_3_is_refused_by_name(build, monkeypatch):
+    # Faked: no Sphinx 7.2 runs here.  The version Sphinx compares is lowered, so
+    # loading envdeck must stop with Sphinx's own "needs at least 7.3" error.
+    monkeypatch.setattr(sphinx, "version_info", (7, 2, 6, "final", 0))
+    with pytest.raises(VersionRequirementError, match=r"envdeck extension .* Sphinx v7\.3;"):
+        build({"index.md": "# T\n"})

@@ -24,6 +24,7 @@ from sphinx.errors import ConfigError
 from .checks.base import MAX_TIMEOUT, find_project, parse_seconds
 from .checks.tools import flag_word
 from .jinja_limits import DEFAULT_MAX_OUTPUT, DEFAULT_SECONDS
+from .translations import __
 from .warnings_ import EnvdeckWarning, warn
 
 if TYPE_CHECKING:
@@ -345,7 +346,9 @@ def validate_config(app: Sphinx, config: Config) -> None:
             if option.strict:
                 raise ConfigError(f"invalid value for {option.name!r}: {err}") from None
             warn(
-                f"invalid value for {option.name!r}: {err}; using the default {option.default!r}",
+                __("invalid value for {name!r}: {err}; using the default {default!r}").format(
+                    name=option.name, err=err, default=option.default
+                ),
                 EnvdeckWarning.CONFIG,
                 location=_where_set(app, config, option.name),
             )

@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 from jinja2 import BaseLoader, Environment
 from sphinx.jinja2glue import BuiltinTemplateLoader
-from sphinx_revealjs.builders import RevealjsHTMLBuilder
+
+from .revealjs import is_deck
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -35,7 +36,7 @@ def put_deck_templates_first(app: Sphinx) -> None:
     builder = app.builder
     templates = getattr(builder, "templates", None)
     theme = getattr(builder, "theme", None)
-    if not isinstance(builder, RevealjsHTMLBuilder) or not theme:
+    if not is_deck(builder) or not theme:
         return
     if not isinstance(templates, BuiltinTemplateLoader):
         return  # a template bridge of the user's own: its order is theirs

@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 
 
 def setup_extension(app: Sphinx) -> dict[str, Any]:
+    # The oldest Sphinx that CI builds with (a Sphinx 7.3 venv).
+    app.require_sphinx("7.3")
     setup_myst(app)
     app.setup_extension("sphinx_design")
     setup_config(app)

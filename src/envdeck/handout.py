@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .assets import add_css
-from .slides import is_deck
+from .revealjs import is_deck
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -27,7 +27,7 @@ def add_handout_css(app: Sphinx) -> None:
     # Only on the author's word: these sheets restyle the theme's own elements.
     if not app.config.envdeck_handout_style:
         return
-    if app.builder.format != "html" or app.config.slide or is_deck(app.builder):
+    if app.builder.format != "html" or is_deck(app.builder):
         return
     add_css(app, HANDOUT_CSS)
     add_css(app, PRINT_CSS, media="print")

@@ -16,7 +16,8 @@ from docutils import nodes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 
-from .slides import is_deck
+from .revealjs import is_deck
+from .translations import _, __
 from .warnings_ import EnvdeckWarning, warn
 
 if TYPE_CHECKING:
@@ -41,7 +42,7 @@ class NotesDirective(SphinxDirective):
     def run(self) -> list[nodes.Node]:
         if not self.content:
             warn(
-                "the notes directive is empty; write the note in its body",
+                __("the notes directive is empty; write the note in its body"),
                 EnvdeckWarning.DIRECTIVE,
                 location=self.get_location(),
             )
@@ -49,8 +50,9 @@ class NotesDirective(SphinxDirective):
         if OPTION_LIKE.match(self.content[0]):
             # With no options declared, docutils and MyST pass `:name: value` as text.
             warn(
-                f"the notes directive takes no options; {self.content[0].strip()!r} is "
-                "part of the note",
+                __("the notes directive takes no options; {line!r} is part of the note").format(
+                    line=self.content[0].strip()
+                ),
                 EnvdeckWarning.DIRECTIVE,
                 location=self.get_location(),
             )
@@ -67,16 +69,15 @@ class NotesForBuilder(SphinxPostTransform):
     default_priority = 200
 
     def run(self, **kwargs: Any) -> None:
-        # Sphinx 9 deprecates SphinxTransform.app; Sphinx 8.1 has no env._builder_cls.
-        builder = getattr(self.env, "_builder_cls", None) or self.app.builder
-        if is_deck(builder):
+        if is_deck(self.env):
             return
         hide = self.config.envdeck_prose_notes == "hide"
         for node in list(self.document.findall(speaker_notes)):
             if hide:
                 node.parent.remove(node)
                 continue
-            title = nodes.title(NOTES_TITLE, NOTES_TITLE)
+            text = _(NOTES_TITLE)
+            title = nodes.title(text, text)
             admonition = nodes.admonition(
                 node.rawsource,
                 title,

@@ -3,28 +3,20 @@
 reveal.js lays a deck out for print when its URL carries ``?print-pdf``; a locally
 installed headless Chromium loads it from ``file://`` and prints it.  Chromium's
 ``--print-to-pdf`` switch prints before reveal.js has finished that layout (it
-waits for frames), so envdeck drives Chromium through the DevTools protocol
-instead: load the page, wait until envdeck-deck.js (or reveal.js) reports the
-print layout ready, then ``Page.printToPDF`` with the page size the deck asks for.
-The DevTools client is the few lines of WebSocket below: no playwright, no
-dependency.  This module does not import Sphinx.
+waits for frames), so envdeck drives Chromium with Playwright (the ``pdf`` extra,
+``envdeck[pdf]``; the system Chromium, through ``executable_path``): load the
+page, wait until envdeck-deck.js (or reveal.js) reports the print layout ready,
+then ``page.pdf()`` with the page size the deck asks for.  This module does not
+import Sphinx.
 """
 
 from __future__ import annotations
 
 import argparse
-import base64
-import contextlib
-import json
-import os
+import re
 import shutil
-import socket
-import struct
-import subprocess
 import sys
-import tempfile
 import time
-import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,27 +30,16 @@ CHROMIUM_NAMES = (
     "chrome",
 )
 
-#: Headless and quiet: nothing is fetched besides the deck's own files.
-CHROMIUM_FLAGS = (
-    "--headless",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--no-default-browser-check",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-extensions",
-    "--hide-scrollbars",
-    "--remote-debugging-port=0",
-)
+#: Besides Playwright's own (headless, no background networking, no sync, no
+#: extensions): nothing is fetched besides the deck's own files.
+CHROMIUM_FLAGS = ("--disable-gpu", "--disable-quic", "--hide-scrollbars")
 
 #: True once the deck's print layout is final: envdeck-deck.js sets
 #: data-envdeck-pdf after scaling tall slides; another reveal.js deck is done when
 #: its print view has built the pages and shown them.
 READY_JS = """(() => {
   const root = document.documentElement;
-  if (window.envdeckStale || document.readyState !== 'complete') return 'loading';
+  if (document.readyState !== 'complete') return 'loading';
   if (!window.Reveal) return 'no-reveal';
   if (document.querySelector('script[src*="envdeck-deck.js"]'))
     return root.getAttribute('data-envdeck-pdf') === 'ready' ? 'ready' : 'layout';
@@ -82,9 +63,6 @@ PAGE_SIZE_JS = """(() => {
   }
   return null;
 })()"""
-
-#: CSS px per inch, for Page.printToPDF's paper size.
-CSS_PX_PER_INCH = 96
 
 #: The slides envdeck-deck.js could not shrink onto their page: each one's page
 #: number and its heading (or first words).
@@ -148,223 +126,104 @@ def deck_pages(deck: Path) -> list[Path]:
     return pages
 
 
-# --- a minimal DevTools (WebSocket) client -------------------------------------
+# --- printing through Playwright ------------------------------------------------------
+
+INSTALL_HINT = (
+    "envdeck pdf needs Playwright: install envdeck with its pdf extra "
+    "(uv add 'envdeck[pdf]', or pip install 'envdeck[pdf]'); it drives the Chromium "
+    "installed here, no browser is downloaded"
+)
+
+#: Playwright's launch error ends with the browser's exit ("exitCode=3").
+_EXIT_CODE = re.compile(r"exitCode=(-?\d+)")
 
 
-class DevTools:
-    """Just enough of RFC 6455 to speak the DevTools protocol to a local Chromium."""
-
-    def __init__(self, url: str, timeout: float) -> None:
-        parts = urllib.parse.urlsplit(url)
-        host, port = parts.hostname or "127.0.0.1", parts.port or 80
-        self.sock = socket.create_connection((host, port), timeout=timeout)
-        key = base64.b64encode(os.urandom(16)).decode()
-        request = (
-            f"GET {parts.path} HTTP/1.1\r\nHost: {host}:{port}\r\nUpgrade: websocket\r\n"
-            f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\n"
-            "Sec-WebSocket-Version: 13\r\n\r\n"
-        )
-        self.sock.sendall(request.encode())
-        self.buffer = b""
-        while b"\r\n\r\n" not in self.buffer:
-            self.buffer += self._recv()
-        head, self.buffer = self.buffer.split(b"\r\n\r\n", 1)
-        if b" 101 " not in head.split(b"\r\n", 1)[0]:
-            raise PdfError(f"Chromium refused the DevTools connection: {head[:200]!r}")
-        self.last_id = 0
-
-    def _recv(self) -> bytes:
-        chunk = self.sock.recv(1 << 16)
-        if not chunk:
-            raise PdfError("Chromium closed the DevTools connection")
-        return chunk
-
-    def _take(self, size: int) -> bytes:
-        while len(self.buffer) < size:
-            self.buffer += self._recv()
-        data, self.buffer = self.buffer[:size], self.buffer[size:]
-        return data
-
-    def _send(self, payload: bytes, opcode: int = 0x1) -> None:
-        # Client frames are masked (RFC 6455, 5.3).
-        mask = os.urandom(4)
-        size = len(payload)
-        if size < 126:
-            header = struct.pack("!BB", 0x80 | opcode, 0x80 | size)
-        elif size < 1 << 16:
-            header = struct.pack("!BBH", 0x80 | opcode, 0x80 | 126, size)
-        else:
-            header = struct.pack("!BBQ", 0x80 | opcode, 0x80 | 127, size)
-        masked = bytes(byte ^ mask[i % 4] for i, byte in enumerate(payload))
-        self.sock.sendall(header + mask + masked)
-
-    def _message(self) -> str:
-        parts: list[bytes] = []
-        while True:
-            first, second = self._take(2)
-            size = second & 0x7F
-            if size == 126:
-                (size,) = struct.unpack("!H", self._take(2))
-            elif size == 127:
-                (size,) = struct.unpack("!Q", self._take(8))
-            payload = self._take(size)  # the server does not mask
-            opcode = first & 0x0F
-            if opcode == 0x8:
-                raise PdfError("Chromium closed the DevTools connection")
-            if opcode == 0x9:
-                self._send(payload, opcode=0xA)
-                continue
-            if opcode in (0x0, 0x1, 0x2):
-                parts.append(payload)
-                if first & 0x80:
-                    return b"".join(parts).decode()
-
-    def call(self, method: str, session: str | None = None, **params: Any) -> dict[str, Any]:
-        self.last_id += 1
-        message: dict[str, Any] = {"id": self.last_id, "method": method, "params": params}
-        if session:
-            message["sessionId"] = session
-        self._send(json.dumps(message).encode())
-        while True:
-            reply = json.loads(self._message())
-            if reply.get("id") != self.last_id:
-                continue  # an event
-            if "error" in reply:
-                raise PdfError(f"Chromium: {method}: {reply['error'].get('message')}")
-            result: dict[str, Any] = reply.get("result", {})
-            return result
-
-    def close(self) -> None:
-        self.sock.close()
-
-
-def _launch(chromium: str, profile: Path, timeout: float) -> tuple[subprocess.Popen[bytes], str]:
-    """Start Chromium; return it and its browser DevTools URL."""
-    flags = [*CHROMIUM_FLAGS, f"--user-data-dir={profile}"]
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        flags.append("--no-sandbox")  # Chromium will not start as root otherwise
-    log = (profile / "chromium.log").open("wb")
+def _playwright() -> Any:
+    """Playwright's synchronous API, or a PdfError saying how to install it."""
     try:
-        process = subprocess.Popen(
-            [chromium, *flags, "about:blank"], stdout=log, stderr=log, stdin=subprocess.DEVNULL
-        )
-    except OSError as err:
-        log.close()
-        raise PdfError(f"cannot run {chromium}: {err}") from None
-    log.close()
-    port_file = profile / "DevToolsActivePort"
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            tail = (profile / "chromium.log").read_text("utf8", errors="replace")[-800:]
-            raise PdfError(f"{chromium} exited with status {process.returncode}:\n{tail}")
-        lines = port_file.read_text().split() if port_file.is_file() else []
-        if len(lines) >= 2:
-            return process, f"ws://127.0.0.1:{lines[0]}{lines[1]}"
-        time.sleep(0.05)
-    _stop(process)
-    raise PdfError(f"{chromium} did not open its DevTools port within {timeout:g} s")
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    for stop in (None, process.terminate, process.kill):
-        if stop is not None:
-            stop()
-        try:
-            process.wait(timeout=5)
-            return
-        except subprocess.TimeoutExpired:
-            continue
+        from playwright import sync_api
+    except ImportError:
+        raise PdfError(INSTALL_HINT) from None
+    return sync_api
 
 
 def export(page: Path, output: Path, chromium: str, timeout: float = 60.0) -> Exported:
     """Print the deck page ``page`` to ``output``; say how many pages, which cut off."""
+    sync_api = _playwright()
     url = page.resolve().as_uri() + "?print-pdf"
-    # Chromium's helper processes can outlive it for a moment, still writing to the
-    # profile: a profile left behind is better than a failed export.
-    with tempfile.TemporaryDirectory(prefix="envdeck-chromium-", ignore_cleanup_errors=True) as tmp:
-        process, ws_url = _launch(chromium, Path(tmp), timeout)
+    with sync_api.sync_playwright() as playwright:
         try:
-            devtools = DevTools(ws_url, timeout)
-            try:
-                target = devtools.call("Target.createTarget", url="about:blank")
-                session = devtools.call(
-                    "Target.attachToTarget", targetId=target["targetId"], flatten=True
-                )["sessionId"]
-                devtools.call("Page.navigate", session, url=url)
-                state = _wait_ready(devtools, session, timeout, page)
-                if state == "no-reveal":
-                    raise PdfError(f"{page}: not a reveal.js deck (reveal.js did not load)")
-                paper = _lay_out_at_page_size(devtools, session, url, timeout, page)
-                pages = _evaluate(devtools, session, PAGE_COUNT_JS)
-                overflow = _evaluate(devtools, session, OVERFLOW_JS)
-                printed = devtools.call(
-                    "Page.printToPDF",
-                    session,
-                    printBackground=True,
-                    preferCSSPageSize=True,
-                    displayHeaderFooter=False,
-                    **paper,
-                )
-            finally:
-                with contextlib.suppress(PdfError, OSError):
-                    devtools.call("Browser.close")  # lets Chromium end its helpers
-                devtools.close()
+            browser = playwright.chromium.launch(
+                executable_path=chromium, args=list(CHROMIUM_FLAGS), timeout=timeout * 1000
+            )
+        except sync_api.Error as err:
+            raise PdfError(_launch_error(chromium, err.message, timeout)) from None
+        try:
+            tab = browser.new_page()
+            tab.set_default_timeout(timeout * 1000)
+            printed, pages, overflow = _print(tab, url, page, timeout, sync_api.Error)
         finally:
-            _stop(process)
+            browser.close()
     output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_bytes(base64.b64decode(printed["data"]))
+    output.write_bytes(printed)
     return Exported(int(pages), [(int(s["page"]), str(s["title"])) for s in overflow or []])
 
 
-def _lay_out_at_page_size(
-    devtools: DevTools, session: str, url: str, timeout: float, page: Path
-) -> dict[str, Any]:
-    """Load the deck again in a window of its page size; return printToPDF's paper.
+def _launch_error(chromium: str, message: str, timeout: float) -> str:
+    exited = _EXIT_CODE.search(message)
+    if exited:
+        return f"{chromium} exited with status {exited.group(1)}:\n{message[-800:]}"
+    if "Timeout" in message:
+        return f"{chromium} did not start within {timeout:g} s"
+    return f"cannot run {chromium}: {message.splitlines()[0] if message else 'no reason given'}"
+
+
+def _print(
+    tab: Any, url: str, page: Path, timeout: float, error: type[Exception]
+) -> tuple[bytes, Any, Any]:
+    """Load the deck, lay it out at its page size, print it: (PDF, pages, cut off)."""
+    try:
+        tab.goto(url)
+        if _wait_ready(tab, timeout, page) == "no-reveal":
+            raise PdfError(f"{page}: not a reveal.js deck (reveal.js did not load)")
+        paper = _lay_out_at_page_size(tab, url, timeout, page)
+        pages = tab.evaluate(PAGE_COUNT_JS)
+        overflow = tab.evaluate(OVERFLOW_JS)
+        printed = tab.pdf(print_background=True, prefer_css_page_size=True, **paper)
+    except error as err:
+        raise PdfError(f"{page}: Chromium: {err}") from None
+    return printed, pages, overflow
+
+
+def _lay_out_at_page_size(tab: Any, url: str, timeout: float, page: Path) -> dict[str, Any]:
+    """Load the deck again in a window of its page size; return ``page.pdf()``'s paper.
 
     A slide is scaled to fit, and responsive grids pick their columns, in the
     width it is printed at: not in headless Chromium's 800x600 window, nor (for
     print media queries) on a Letter page, which gave a three-column grid two.
     """
-    size = _evaluate(devtools, session, PAGE_SIZE_JS)
+    size = tab.evaluate(PAGE_SIZE_JS)
     if not size:
         return {}  # no @page rule: leave the size to Chromium
     width, height = (round(value) for value in size)
-    devtools.call(
-        "Emulation.setDeviceMetricsOverride",
-        session,
-        width=width,
-        height=height,
-        deviceScaleFactor=1,
-        mobile=False,
-    )
-    # Until the new document replaces it, the old one says "ready".
-    _evaluate(devtools, session, "window.envdeckStale = true")
-    devtools.call("Page.navigate", session, url=url)
-    _wait_ready(devtools, session, timeout, page)
+    tab.set_viewport_size({"width": width, "height": height})
+    tab.goto(url)
+    _wait_ready(tab, timeout, page)
+    zero = "0"
     return {
-        "paperWidth": width / CSS_PX_PER_INCH,
-        "paperHeight": height / CSS_PX_PER_INCH,
-        "marginTop": 0,
-        "marginBottom": 0,
-        "marginLeft": 0,
-        "marginRight": 0,
+        "width": f"{width}px",
+        "height": f"{height}px",
+        "margin": {"top": zero, "bottom": zero, "left": zero, "right": zero},
     }
 
 
-def _evaluate(devtools: DevTools, session: str, expression: str) -> Any:
-    reply = devtools.call("Runtime.evaluate", session, expression=expression, returnByValue=True)
-    return reply.get("result", {}).get("value")
-
-
-def _wait_ready(devtools: DevTools, session: str, timeout: float, page: Path) -> str:
+def _wait_ready(tab: Any, timeout: float, page: Path) -> str:
     deadline = time.monotonic() + timeout
     state = "loading"
     while time.monotonic() < deadline:
-        reply = devtools.call("Runtime.evaluate", session, expression=READY_JS, returnByValue=True)
-        state = reply.get("result", {}).get("value", "loading")
+        state = str(tab.evaluate(READY_JS))
         if state in ("ready", "no-reveal"):
-            return str(state)
+            return state
         time.sleep(0.1)
     raise PdfError(f"{page}: the deck's print layout was not ready within {timeout:g} s")
 

@@ -28,9 +28,8 @@ asked for.  A feature that adds a file to the deck adds it to
 is made at ``html-page-context``, after the other extensions added a page's own
 files (MathJax, sphinx-tabs'), from the page's HTML (:mod:`envdeck.deck_assets`).
 
-Everything envdeck takes from sphinx-revealjs's internals is listed in
-:data:`REVEALJS_INTERNALS`, and ``tests/test_slides_internals.py`` fails loudly
-when an upgrade breaks one of them.
+Everything envdeck takes from sphinx-revealjs's internals goes through
+:mod:`envdeck.revealjs`.
 """
 
 from __future__ import annotations
@@ -45,16 +44,6 @@ from typing import TYPE_CHECKING, Any
 from docutils import nodes
 from sphinx.builders.dirhtml import DirectoryHTMLBuilder
 from sphinx.writers.html5 import HTML5Translator
-from sphinx_revealjs.builders import RevealjsHTMLBuilder
-from sphinx_revealjs.nodes import (
-    revealjs_break,
-    revealjs_fragments,
-    revealjs_section,
-    revealjs_slide,
-    revealjs_vertical,
-)
-from sphinx_revealjs.utils import get_internal_static_path
-from sphinx_revealjs.writers import RevealjsSlideTranslator, not_write, skip_node
 
 from . import deck_code
 from .assets import STATIC_DIR
@@ -63,6 +52,20 @@ from .deck_assets import page_assets
 from .deck_course import setup_deck_course
 from .deck_extensions import add_extension_scripts, setup_deck_extensions, theme_as_asset
 from .deck_templates import plain_page_html
+from .revealjs import (
+    BUILDER_NAMES,
+    REVEALJS_STATIC,
+    RevealjsBuilder,
+    SlideTranslator,
+    deck_handlers,
+    drop_bundled_static,
+    engine,
+    is_deck,
+    page_context,
+    page_themes,
+    setup_revealjs,
+)
+from .translations import __
 from .warnings_ import LOGGER, EnvdeckWarning, warn
 
 if TYPE_CHECKING:
@@ -71,9 +74,6 @@ if TYPE_CHECKING:
 
 DECK_CSS = "envdeck-deck.css"
 DECK_JS = "envdeck-deck.js"
-
-#: The bundled reveal.js tree inside sphinx-revealjs (``_static/revealjs``).
-REVEALJS_STATIC = get_internal_static_path()
 
 #: Logical slide size per aspect ratio; reveal.js scales it to the window.
 ASPECT_SIZES = {"16:9": (1280, 720), "16:10": (1280, 800), "4:3": (1024, 768)}
@@ -89,23 +89,6 @@ DARK_THEMES = frozenset({"black", "black-contrast", "blood", "dracula", "league"
 #: Pygments styles whose every token has a contrast ratio of at least 4.5:1 on the
 #: style's own background (WCAG AA); "friendly" has comments at 2.6:1.
 PYGMENTS_LIGHT, PYGMENTS_DARK = "xcode", "monokai"
-
-#: What envdeck relies on in sphinx-revealjs (checked by test_slides_internals).
-REVEALJS_INTERNALS = (
-    "sphinx_revealjs.builders.RevealjsHTMLBuilder (init, get_theme_config, configure_theme,"
-    " init_css_files, revealjs_context.engine)",
-    "sphinx_revealjs.writers.RevealjsSlideTranslator (visit_section nesting)",
-    "sphinx_revealjs.utils.get_internal_static_path() -> _static/revealjs/dist, plugin/notes",
-    "config values revealjs_style_theme, revealjs_script_conf, revealjs_script_plugins,"
-    " revealjs_static_path, revealjs_css_files, revealjs_js_files",
-    "translation_handlers['revealjs'] filled from 'html' at config-inited",
-)
-
-
-def is_deck(builder: Any) -> bool:
-    """Whether ``builder`` (a builder or its class) writes a reveal.js deck."""
-    cls = builder if isinstance(builder, type) else type(builder)
-    return issubclass(cls, RevealjsHTMLBuilder)
 
 
 def deck_script_conf(config: Config) -> dict[str, Any]:
@@ -165,15 +148,19 @@ def check_deck_flag(app: Sphinx) -> None:
     builder = app.builder
     if is_deck(builder) and not app.config.slide:
         warn(
-            f"the {builder.name!r} builder writes a slide deck but the 'slide' flag "
-            "is off, so pages render their prose branch; add -D slide=1",
+            __(
+                "the {name!r} builder writes a slide deck but the 'slide' flag "
+                "is off, so pages render their prose branch; add -D slide=1"
+            ).format(name=builder.name),
             EnvdeckWarning.SLIDES,
         )
     elif app.config.slide and not is_deck(builder):
         warn(
-            f"the {builder.name!r} builder does not write a slide deck: with the 'slide' "
-            "flag on it writes the pages' slide branches in its own format; a deck comes "
-            "from the html, dirhtml, revealjs or dirrevealjs builder",
+            __(
+                "the {name!r} builder does not write a slide deck: with the 'slide' "
+                "flag on it writes the pages' slide branches in its own format; a deck "
+                "comes from the html, dirhtml, revealjs or dirrevealjs builder"
+            ).format(name=builder.name),
             EnvdeckWarning.SLIDES,
         )
     if isinstance(builder, DeckBuilder):
@@ -187,7 +174,7 @@ def check_deck_flag(app: Sphinx) -> None:
 # --- the translator -----------------------------------------------------------
 
 
-class DeckTranslator(RevealjsSlideTranslator):
+class DeckTranslator(SlideTranslator):
     """sphinx-revealjs's section-to-slide translator, with Pygments and ``---`` breaks."""
 
     # sphinx-revealjs writes bare <code> for highlight.js (a 1 MB plugin); envdeck
@@ -253,7 +240,7 @@ def _registry(builder: Any) -> Any:
     return getattr(builder, "_registry", None) or builder.app.registry
 
 
-class DeckBuilder(RevealjsHTMLBuilder):
+class DeckBuilder(RevealjsBuilder):
     """sphinx-revealjs's builder, made offline, small and configured by envdeck."""
 
     name = "revealjs"
@@ -263,15 +250,9 @@ class DeckBuilder(RevealjsHTMLBuilder):
 
     def init(self) -> None:
         super().init()
-        # sphinx-revealjs copies its whole 5.5 MiB static tree (and appends it to the
-        # user's list, which changes the pickled config on every build): take it
-        # out; copy_static_files() copies only what the deck uses.
-        internal = str(REVEALJS_STATIC)
-        static_path = self.config.revealjs_static_path
-        while internal in static_path:
-            static_path.remove(internal)
-        # A separate list: extensions append their own static dirs to it.
-        self.config.html_static_path = list(static_path)
+        # copy_static_files() copies only the reveal.js files the deck uses; a
+        # separate list, as extensions append their own static dirs to it.
+        self.config.html_static_path = list(drop_bundled_static(self.config))
 
     def get_builder_config(self, option: str, default: str) -> Any:
         # Under the name `html` this builder must still read `revealjs_*` options.
@@ -298,7 +279,7 @@ class DeckBuilder(RevealjsHTMLBuilder):
         # the user's last, so that theirs win.
         files: list[Any] = []
         self._css_files = files
-        self.add_css_file(self.revealjs_context.engine.css_path, priority=100)
+        self.add_css_file(engine(self).css_path, priority=100)
         self.add_css_file("pygments.css", priority=200)
         for filename, attrs in _registry(self).css_files:
             self.add_css_file(filename, **attrs)
@@ -320,7 +301,7 @@ class DeckBuilder(RevealjsHTMLBuilder):
         # A page that is no document (viewcode's _modules/…, from any
         # html-collect-pages handler) has no slides: the deck's page.html would show
         # nothing (and needs `revealjs`), so it is a plain page instead.
-        addctx = {"revealjs": self.revealjs_context, **addctx}
+        addctx = {"revealjs": page_context(self), **addctx}
         with plain_page_html(self.templates):
             super().handle_page(pagename, addctx, templatename, *args, **kwargs)
 
@@ -353,15 +334,11 @@ class DeckBuilder(RevealjsHTMLBuilder):
 
     def create_translator(self, *args: Any) -> nodes.NodeVisitor:
         translator = super().create_translator(*args)
-        if self.name in ("revealjs", "dirrevealjs"):
+        if self.name in BUILDER_NAMES:
             return translator
         # Registered as `html`, Sphinx gave the translator the html handlers; put
         # back the ones sphinx-revealjs registers for decks (e.g. revealjs-break).
-        handlers = _registry(self).translation_handlers
-        html = handlers.get("html", {})
-        for name, (visit, depart) in handlers.get("revealjs", {}).items():
-            if html.get(name) == (visit, depart):
-                continue
+        for name, (visit, depart) in deck_handlers(_registry(self)):
             setattr(translator, f"visit_{name}", MethodType(visit, translator))
             if depart:
                 setattr(translator, f"depart_{name}", MethodType(depart, translator))
@@ -384,13 +361,13 @@ class DeckBuilder(RevealjsHTMLBuilder):
 
     def revealjs_files(self) -> set[str]:
         """The files under ``revealjs/`` that the deck's pages load."""
-        engine = self.revealjs_context.engine
-        wanted = {engine.js_path, engine.css_path}
+        paths = engine(self)
+        wanted = {paths.js_path, paths.css_path}
         for theme in self.used_themes():
             if theme.startswith(("http://", "https://")):
                 wanted.add(theme)
             elif not theme.endswith(".css"):  # else a file of the user's static path
-                wanted.add(f"{engine.theme_dir}/{theme}.css")
+                wanted.add(f"{paths.theme_dir}/{theme}.css")
         config = self.config
         wanted.update(
             p.get("src", "") for p in config.revealjs_script_plugins if isinstance(p, dict)
@@ -417,9 +394,7 @@ class DeckBuilder(RevealjsHTMLBuilder):
                 doctree = self.env.get_doctree(docname)
             except FileNotFoundError:
                 continue
-            for node in doctree.findall(revealjs_slide):
-                if node.get("theme"):
-                    themes.add(node["theme"])
+            themes |= page_themes(doctree)
         return themes
 
 
@@ -518,17 +493,7 @@ def choose_page_assets(
 
 
 def setup_slides(app: Sphinx) -> None:
-    app.setup_extension("sphinx_revealjs")
-    # sphinx-revealjs declares parallel_read_safe False, which makes `-j` builds
-    # serial with a warning (an error under -W).  Its directives only build nodes
-    # and keep nothing in the environment, so reading in parallel is safe
-    # (tests/test_slides.py builds with parallel=2 under warning checks).
-    app.extensions["sphinx_revealjs"].parallel_read_safe = True
-    # sphinx-revealjs gives its nodes no man-page handlers: a man build of a page
-    # using its directives would crash.  Skip them, as its text handlers do.
-    for node in (revealjs_vertical, revealjs_section, revealjs_break, revealjs_slide):
-        app.add_node(node, override=True, man=(skip_node, None))
-    app.add_node(revealjs_fragments, override=True, man=(not_write, not_write))
+    setup_revealjs(app)
     app.add_builder(DeckBuilder, override=True)
     app.add_builder(DirectoryDeckBuilder, override=True)
     # After config.py converted the values (priority 100), before sphinx-revealjs

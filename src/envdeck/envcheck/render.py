@@ -2,8 +2,9 @@
 
 Prose (the handout): a titled block (an admonition) with a status badge, the
 summary, a facts table and, with ``:show: details``, the check's details.
-Slides (``slide`` on): a compact sphinx-design card with the status and the key
-facts, built from the same nodes sphinx-design's ``card`` directive makes.
+Slides (a deck build, :func:`envdeck.revealjs.is_deck`): a compact sphinx-design
+card with the status and the key facts, built from the same nodes sphinx-design's
+``card`` directive makes.
 The badge is an ``inline`` whose text is the status, so it reads without colour
 (and in LaTeX, text and man output); ``envcheck.css`` colours it in HTML only.
 
@@ -25,10 +26,13 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import new_document
 from sphinx_design.shared import PassthroughTextElement, create_component
 
-from .assets import add_css
-from .checks import CheckResult
-from .config import source_date_epoch
-from .envcheck_cache import CachedResult, EnvcheckUse, get_data
+from ..assets import add_css
+from ..checks import CheckResult
+from ..config import source_date_epoch
+from ..revealjs import is_deck
+from ..translations import _
+from .nodes import envcheck_node, envcheck_report_node, written_facts
+from .state import CachedResult, EnvcheckUse, get_data
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -55,19 +59,11 @@ NO_SEARCH = "no-search"
 DEFAULT_KEY_FACTS = 3
 
 
-class envcheck_node(nodes.General, nodes.Element):
-    """Placeholder for an ``envcheck``; RenderEnvchecks replaces it for every builder."""
-
-
-class envcheck_report_node(nodes.General, nodes.Element):
-    """Placeholder for an ``envcheck-report``; RenderEnvchecks replaces it."""
-
-
 # --- pieces -----------------------------------------------------------------------
 
 
 def badge(status: str) -> nodes.inline:
-    label = STATUS_LABELS.get(status, status.upper())
+    label = _(STATUS_LABELS[status]) if status in STATUS_LABELS else status.upper()
     return nodes.inline(label, label, classes=["envdeck-badge", f"envdeck-badge-{status}"])
 
 
@@ -107,7 +103,7 @@ def facts_table(facts: Mapping[str, str]) -> nodes.table:
     table += group
     group += nodes.colspec(colwidth=30)
     group += nodes.colspec(colwidth=70)
-    group += nodes.thead("", _row("Fact", "Value"))
+    group += nodes.thead("", _row(_("Fact"), _("Value")))
     rows = (_row(key, check_paragraph(value)) for key, value in facts.items())
     group += nodes.tbody("", *rows)
     return table
@@ -137,10 +133,10 @@ def stamp(cached: CachedResult) -> str:
     epoch = source_date_epoch()
     reproducible = epoch is not None
     when = epoch if epoch is not None else cached.checked_at
-    text = datetime.fromtimestamp(when, timezone.utc).strftime("Checked %Y-%m-%d %H:%M UTC")
+    text = datetime.fromtimestamp(when, timezone.utc).strftime(_("Checked %Y-%m-%d %H:%M UTC"))
     if not reproducible:
         # A duration differs on every run: not in a reproducible build.
-        text += f" in {cached.check_result.duration:.2f} s"
+        text += _(" in {seconds:.2f} s").format(seconds=cached.check_result.duration)
     return text + "."
 
 
@@ -148,9 +144,9 @@ def expected_note(expect: str | None, status: str) -> nodes.paragraph | None:
     if expect is None:
         return None
     if expect == status:
-        text = f"This check is expected to {expect} here."
+        text = _("This check is expected to {outcome} here.").format(outcome=expect)
     else:
-        text = f"This check was expected to {expect}."
+        text = _("This check was expected to {outcome}.").format(outcome=expect)
     return paragraph(text, "envdeck-check-expect")
 
 
@@ -234,21 +230,10 @@ def check_card(
 
 def not_run() -> nodes.paragraph:
     # Only reachable if the cache lost a result after reading; the next build re-runs it.
-    return paragraph("This check has no result in this build.", "envdeck-check-missing")
+    return paragraph(_("This check has no result in this build."), "envdeck-check-missing")
 
 
 # --- the post-transform --------------------------------------------------------------
-
-
-class written_facts(nodes.raw):
-    """A facts table as the HTML its builder wrote once (:class:`FactsHTML`); only HTML
-    builders get it.  The class ``no-search`` keeps it out of the search index."""
-
-
-def visit_written_facts(self: Any, node: written_facts) -> None:
-    # As it was written: no wrapper element (docutils wraps a raw node with classes).
-    self.body.append(node.astext())
-    raise nodes.SkipNode
 
 
 #: The builder writing HTML for an environment (set at builder-inited): the facts
@@ -311,7 +296,7 @@ class RenderEnvchecks(SphinxPostTransform):
 
     def run(self, **kwargs: Any) -> None:
         self.data = get_data(self.env)
-        self.slide = bool(self.config.slide)
+        self.slide = is_deck(self.env)
         self.facts_html = facts_html(self.env)
         for node in list(self.document.findall(envcheck_node)):
             rendered = self.render(
@@ -354,7 +339,7 @@ class RenderEnvcheckReports(RenderEnvchecks):
 
     def run(self, **kwargs: Any) -> None:
         self.data = get_data(self.env)
-        self.slide = bool(self.config.slide)
+        self.slide = is_deck(self.env)
         for report in list(self.document.findall(envcheck_report_node)):
             report.replace_self(self.report(report))
 
@@ -381,13 +366,13 @@ class RenderEnvcheckReports(RenderEnvchecks):
     def report_table(self) -> nodes.Element:
         uses = [use for use in self.data.all_uses() if not use.in_report]
         if not uses:
-            return paragraph("No page shows an envcheck.", "envdeck-report-empty")
+            return paragraph(_("No page shows an envcheck."), "envdeck-report-empty")
         table = nodes.table(classes=["envdeck-report-table", NO_SEARCH])
         group = nodes.tgroup(cols=3)
         table += group
         for width in (45, 35, 20):
             group += nodes.colspec(colwidth=width)
-        group += nodes.thead("", _row("Page", "Check", "Status"))
+        group += nodes.thead("", _row(_("Page"), _("Check"), _("Status")))
         body = nodes.tbody()
         group += body
         for use in uses:
@@ -399,7 +384,7 @@ class RenderEnvcheckReports(RenderEnvchecks):
                 check += [nodes.Text(" "), *check_text(title)]
             state = nodes.paragraph("", "", badge(status))
             if use.expect is not None and use.expect == status:
-                state += nodes.Text(" (expected)")
+                state += nodes.Text(_(" (expected)"))
             body += _row(self.page_link(use), check, state)
         return table
 

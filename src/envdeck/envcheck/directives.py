@@ -1,14 +1,7 @@
-"""Live environment checks in pages: the ``envcheck`` and ``envcheck-report`` directives.
+"""The ``envcheck`` and ``envcheck-report`` directives: what a page asks for.
 
-```{envcheck} lockfile
-:project: examples/stale
-:expect: fail
-```
-
-A directive records what it asks for and leaves a placeholder node; the checks
-run once per build after reading (:mod:`envdeck.envcheck_cache`), and the
-placeholders become standard docutils / sphinx-design nodes when pages are
-written (:mod:`envdeck.envcheck_render`), so every builder renders them.
+A directive checks its options against the check it names, records an
+:class:`~.state.EnvcheckUse` and leaves a placeholder node (:mod:`.nodes`).
 """
 
 from __future__ import annotations
@@ -21,20 +14,11 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.util.docutils import SphinxDirective
 
-from . import envcheck_cache as cache
-from .checks import check_names, get_check
-from .envcheck_cache import EXPECTABLE, CheckRequest, EnvcheckUse, get_data
-from .envcheck_render import (
-    RenderEnvcheckReports,
-    RenderEnvchecks,
-    add_static_assets,
-    envcheck_node,
-    envcheck_report_node,
-    remember_html_builder,
-    visit_written_facts,
-    written_facts,
-)
-from .warnings_ import EnvdeckWarning, warn
+from ..checks import check_names, get_check
+from ..translations import __
+from ..warnings_ import EnvdeckWarning, warn
+from .nodes import envcheck_node, envcheck_report_node
+from .state import EXPECTABLE, CheckRequest, EnvcheckUse, get_data, known_checks
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -100,14 +84,18 @@ class AnyOptions(dict[str, Any]):
 
 
 class _EnvcheckBase(SphinxDirective):
-    def warn(self, message: str) -> None:
-        warn(message, EnvdeckWarning.DIRECTIVE, location=self.get_location())
+    def warn(self, message: str, **fields: Any) -> None:
+        """A typed warning at the directive: ``message`` translated, then filled in."""
+        warn(__(message).format(**fields), EnvdeckWarning.DIRECTIVE, location=self.get_location())
 
     def warn_repeated(self) -> None:
         for option in repeated_options(self.directive_text()):
             value = self.options.get(option) or ""
-            last = f"; the last ({value!r}) is used" if value else ""
-            self.warn(f"{self.name}: :{option}: is given more than once{last}")
+            if value:
+                message = "{name}: :{option}: is given more than once; the last ({value!r}) is used"
+            else:
+                message = "{name}: :{option}: is given more than once"
+            self.warn(message, name=self.name, option=option, value=value)
 
     def directive_text(self) -> str:
         """The directive as written, opening line and options included.
@@ -136,8 +124,10 @@ class _EnvcheckBase(SphinxDirective):
         path = os.path.abspath(os.path.join(confdir, raw))
         if not os.path.isdir(path):
             self.warn(
-                f"{self.name}: the :project: directory {raw!r} does not exist "
-                "(it is relative to the directory of conf.py); the check is left out"
+                "{name}: the :project: directory {raw!r} does not exist "
+                "(it is relative to the directory of conf.py); the check is left out",
+                name=self.name,
+                raw=raw,
             )
             return None
         return path
@@ -169,18 +159,29 @@ class EnvcheckDirective(_EnvcheckBase):
         self.warn_repeated()
         name = self.arguments[0] if self.arguments else ""
         if name not in check_names():
-            what = f"unknown check {name!r}" if name else "no check named"
-            self.warn(f"envcheck: {what}; the checks are: {cache.known_checks()}")
+            if name:
+                message = "envcheck: unknown check {name!r}; the checks are: {known}"
+            else:
+                message = "envcheck: no check named; the checks are: {known}"
+            self.warn(message, name=name, known=known_checks())
             return []
         check = get_check(name)
 
         expect = self.options.get("expect", "").strip().lower() or None
         if expect is not None and expect not in EXPECTABLE:
-            self.warn(f"envcheck: invalid :expect: {expect!r}; use one of {', '.join(EXPECTABLE)}")
+            self.warn(
+                "envcheck: invalid :expect: {expect!r}; use one of {choices}",
+                expect=expect,
+                choices=", ".join(EXPECTABLE),
+            )
             expect = None
         show = self.options.get("show", "").strip().lower() or DEFAULT_SHOW
         if show not in SHOW_LEVELS:
-            self.warn(f"envcheck: invalid :show: {show!r}; use one of {', '.join(SHOW_LEVELS)}")
+            self.warn(
+                "envcheck: invalid :show: {show!r}; use one of {choices}",
+                show=show,
+                choices=", ".join(SHOW_LEVELS),
+            )
             show = DEFAULT_SHOW
 
         options: dict[str, str] = {}
@@ -191,14 +192,24 @@ class EnvcheckDirective(_EnvcheckBase):
                 own = ", ".join(f":{o}:" for o in check.options) or "none"
                 common = ", ".join(f":{o}:" for o in OWN_OPTIONS)
                 self.warn(
-                    f"envcheck: the {name!r} check has no :{option}: option; it is ignored "
-                    f"(its own options: {own}; every envcheck takes {common})"
+                    "envcheck: the {name!r} check has no :{option}: option; it is ignored "
+                    "(its own options: {own}; every envcheck takes {common})",
+                    name=name,
+                    option=option,
+                    own=own,
+                    common=common,
                 )
                 continue
             try:
                 check.options[option](value)
             except ValueError as err:
-                self.warn(f"envcheck {name!r}: invalid :{option}: {value!r}: {err}")
+                self.warn(
+                    "envcheck {name!r}: invalid :{option}: {value!r}: {err}",
+                    name=name,
+                    option=option,
+                    value=value,
+                    err=err,
+                )
                 continue
             options[option] = value
 
@@ -244,11 +255,17 @@ class EnvcheckReportDirective(_EnvcheckBase):
             if option not in self.OPTIONS:
                 valid = ", ".join(f":{o}:" for o in self.OPTIONS)
                 self.warn(
-                    f"envcheck-report: no :{option}: option; it is ignored (options: {valid})"
+                    "envcheck-report: no :{option}: option; it is ignored (options: {valid})",
+                    option=option,
+                    valid=valid,
                 )
             elif not self.OPTIONS[option]:
                 if value and value.strip():
-                    self.warn(f"envcheck-report: :{option}: takes no value, got {value!r}")
+                    self.warn(
+                        "envcheck-report: :{option}: takes no value, got {value!r}",
+                        option=option,
+                        value=value,
+                    )
                 given.add(option)
         return given
 
@@ -260,8 +277,9 @@ class EnvcheckReportDirective(_EnvcheckBase):
         unknown = [name for name in asked if name not in known]
         if unknown:
             self.warn(
-                f"envcheck-report: unknown check(s) {', '.join(map(repr, unknown))} are left "
-                f"out; the checks are: {cache.known_checks()}"
+                "envcheck-report: unknown check(s) {unknown} are left out; the checks are: {known}",
+                unknown=", ".join(map(repr, unknown)),
+                known=known_checks(),
             )
         names = [name for name in asked if name in known] if asked else known
         names = list(dict.fromkeys(names))
@@ -293,42 +311,9 @@ class EnvcheckReportDirective(_EnvcheckBase):
         return [node]
 
 
-def _skip(self: Any, node: nodes.Node) -> None:
-    raise nodes.SkipNode
-
-
-_SKIP = (_skip, None)
-
-
 _SOURCE_KEY = "envdeck_source"
 
 
 def remember_source(app: Sphinx, docname: str, source: list[str]) -> None:
     """Keep the text the parser will read, for the lifetime of the page's reading."""
     app.env.temp_data[_SOURCE_KEY] = source[0]
-
-
-def setup_envcheck(app: Sphinx) -> None:
-    # The placeholders never reach a writer (RenderEnvchecks replaces them); if one
-    # ever did, it is skipped rather than failing the build.
-    for node in (envcheck_node, envcheck_report_node):
-        app.add_node(node, html=_SKIP, latex=_SKIP, text=_SKIP, man=_SKIP, texinfo=_SKIP)
-    # Only HTML builders get written facts; the others never see one.
-    app.add_node(
-        written_facts, html=(visit_written_facts, None), latex=_SKIP, text=_SKIP, man=_SKIP,
-        texinfo=_SKIP,
-    )  # fmt: skip
-    app.add_directive("envcheck", EnvcheckDirective)
-    # After every other source-read handler (the Jinja stage included).
-    app.connect("source-read", remember_source, priority=900)
-    app.add_directive("envcheck-report", EnvcheckReportDirective)
-    app.add_post_transform(RenderEnvcheckReports)
-    app.add_post_transform(RenderEnvchecks)
-    app.connect("builder-inited", add_static_assets)
-    app.connect("builder-inited", remember_html_builder)
-    app.connect("env-before-read-docs", cache.start_reading)
-    app.connect("env-purge-doc", cache.purge_doc)
-    app.connect("env-merge-info", cache.merge_info)
-    app.connect("env-get-outdated", cache.outdated_docs)
-    app.connect("env-updated", cache.run_checks)
-    app.connect("build-finished", cache.finish_build)

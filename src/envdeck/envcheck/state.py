@@ -7,7 +7,7 @@ per build, in the main process, after every page has been read
 many directives ask for it, concurrently in threads (checks mostly wait on
 subprocesses), and also when reading ran in parallel worker processes (``-j``),
 whose records are merged at ``env-merge-info``.  The pages are rendered from the
-results when they are written (:mod:`envdeck.envcheck_render`).
+results when they are written (:mod:`envdeck.envcheck.render`).
 
 Results persist with the environment between builds.  A result is reused while
 the check's :func:`~envdeck.checks.fingerprint` (a cheap hash of what it depends
@@ -31,8 +31,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .checks import CheckContext, CheckResult, Status, check_names, fingerprint, run_check
-from .warnings_ import LOGGER, EnvdeckWarning, warn
+from ..checks import CheckContext, CheckResult, Status, check_names, fingerprint, run_check
+from ..translations import __
+from ..warnings_ import LOGGER, EnvdeckWarning, warn
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -161,13 +162,13 @@ class BuildRun:
         return self.fingerprints[key]
 
 
-_RUNS: weakref.WeakKeyDictionary[Sphinx, BuildRun] = weakref.WeakKeyDictionary()
+_BUILD_RUNS: weakref.WeakKeyDictionary[Sphinx, BuildRun] = weakref.WeakKeyDictionary()
 
 
 def build_run(app: Sphinx) -> BuildRun:
-    run = _RUNS.get(app)
+    run = _BUILD_RUNS.get(app)
     if run is None:
-        run = _RUNS[app] = BuildRun()
+        run = _BUILD_RUNS[app] = BuildRun()
     return run
 
 
@@ -217,7 +218,7 @@ def outdated_docs(
     return sorted(outdated)
 
 
-def run_checks(app: Sphinx, env: BuildEnvironment) -> list[str]:
+def run_pending_checks(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """``env-updated``: run every check that has no fresh result; report problems.
 
     Returns the pages to (re-)write: those showing a check that ran, and the reports.
@@ -274,15 +275,17 @@ def problem(use: EnvcheckUse, cached: CachedResult) -> str | None:
     """What is wrong with this envcheck's outcome, if anything."""
     result = cached.check_result
     status = cached.status
-    label = f"envcheck {use.request.name!r}"
+    fields = {"name": use.request.name, "summary": result.summary}
     if use.expect is not None:
         if status != use.expect:
-            return f"{label} was expected to {use.expect} but gave {status}: {result.summary}"
+            return __(
+                "envcheck {name!r} was expected to {expect} but gave {status}: {summary}"
+            ).format(expect=use.expect, status=status, **fields)
         return None
     if status == Status.FAIL.value:
-        return f"{label} failed: {result.summary}"
+        return __("envcheck {name!r} failed: {summary}").format(**fields)
     if status == Status.ERROR.value:
-        return f"{label} could not run: {result.summary}"
+        return __("envcheck {name!r} could not run: {summary}").format(**fields)
     return None
 
 
@@ -309,7 +312,7 @@ def report_problems(app: Sphinx, data: EnvcheckData, run: BuildRun) -> None:
 
 def finish_build(app: Sphinx, exception: Exception | None) -> None:
     """``build-finished``: one line on what the checks did; fail the build on errors."""
-    run = _RUNS.pop(app, None)
+    run = _BUILD_RUNS.pop(app, None)
     if run is None or exception is not None:
         return
     if run.errors_logged:
