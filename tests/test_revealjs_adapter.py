@@ -99,7 +99,8 @@ def test_sections_nest_as_reveal_js_stacks(build):
     built = build(PAGES, confoverrides={"slide": "1"})
     slides = built.html().select_one("div.reveal > div.slides")
     stacks = slides.find_all("section", recursive=False)
-    assert len(stacks) == 2
+    # the page's two, then envdeck's closing slide
+    assert len(stacks) == 3 and "envdeck-closing-slide" in stacks[2]["class"]
     inner = stacks[1].find_all("section", recursive=False)
     assert [s.find(["h2", "h3"]).get_text(strip=True)[:6] for s in inner] == ["Second", "Below"]
 
