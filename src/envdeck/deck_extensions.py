@@ -42,9 +42,11 @@ def theme_as_asset(builder: Any, ctx: dict[str, Any]) -> None:
     asset at priority 150 it stays after reveal.css and before everything else.
     """
     files = ctx["css_files"]
-    themes = [css for css in files if isinstance(css, str)]
+    # Before Sphinx 8.2 assets are str subclasses: a plain str is the inserted theme.
+    # Kept by identity, since comparing an asset with a str is deprecated there.
+    themes = [css for css in files if type(css) is str]
+    files[:] = [css for css in files if type(css) is not str]
     for theme in themes:
-        files.remove(theme)
         builder.add_css_file(theme.removeprefix("_static/"), priority=150)
 
 
