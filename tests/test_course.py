@@ -181,8 +181,13 @@ def test_deck_has_a_slide_per_constraint_with_cards_check_and_notes(
         assert live and {names[c["id"]] for c in live} & checks, title
         notes = slide.select("aside.notes")
         assert notes and notes[0].get_text(strip=True), title
-        # A slide is a summary: nothing like the handout's paragraphs.
-        assert len(slide.get_text(" ", strip=True)) < 1200, title
+        # A slide is a summary: nothing like the handout's paragraphs.  What the
+        # room sees, without the speaker notes and what the live checks measured
+        # (their length depends on the machine).
+        shown = BeautifulSoup(str(slide), "html.parser")
+        for hidden in shown.select("aside.notes, .envdeck-check-card"):
+            hidden.decompose()
+        assert len(shown.get_text(" ", strip=True)) < 600, title
     # A title slide (title, course, author), then the overview cards with their notes;
     # last, the closing slide leading to the next lesson.
     title, first = soup.select(".reveal .slides > section")[:2]
