@@ -30,10 +30,11 @@ CHECK = "# Check\n\n```{envcheck} python\n```\n"
 TOCTREE = "\n```{toctree}\n:hidden:\n\ncode\ncards\nmore-cards\ntabs\ncheck\n```\n"
 
 
-#: The first line of the files written into a page rather than linked.
+#: The start of the files written into a page rather than linked (minified; Pygments'
+#: styles cut to the page's code).
 INLINED = {
-    "_static/pygments.css": "pre { line-height: 125%; }",
-    "_static/envdeck-deck.js": "/* envdeck: keep every slide inside the frame.",
+    "_static/pygments.css": "pre{ line-height: 125%; }",
+    "_static/envdeck-deck.js": '(function(){"use strict";var MIN_SCALE=',
 }
 
 
@@ -249,11 +250,41 @@ def test_code_is_coloured_as_sphinx_does_with_one_formatter_per_set_of_options(b
     # One for the three blocks (and one without options, for pygments.css).
     assert [key for key in highlighter._formatters if key] == [(("linenos", False),)]
     sphinx_own = PygmentsBridge("html", built.app.config.pygments_style or "xcode")
+    # The same, less the spans of punctuation and spaces that the style gives nothing.
+    bare = {"p", "w"} - set(highlighter.get_formatter().class2style)
+    assert bare == {"p", "w"}
+    unstyled = re.compile(r'<span class="(?:p|w)">([^<]*)</span>')
     for source, lang, options in [
         ("import sys\nprint(sys.prefix)\n", "python", {}),
         ("$ uv sync\n", "console", {}),
         ("a = 1\nb = 2\n", "python", {"hl_lines": [2], "linenos": True}),
     ]:
-        assert highlighter.highlight_block(source, lang, **options) == sphinx_own.highlight_block(
-            source, lang, **options
-        )
+        ours = highlighter.highlight_block(source, lang, **options)
+        theirs = sphinx_own.highlight_block(source, lang, **options)
+        assert ours == unstyled.sub(r"\1", theirs)
+        assert "<span" in ours
+    assert '<span class="p">' in sphinx_own.highlight_block("f(x)\n", "python")
+    # A prompt keeps its span, styled or not: sphinx-copybutton finds prompts by it.
+    assert '<span class="gp">$ </span>' in highlighter.highlight_block("$ uv sync\n", "console")
+
+
+def test_punctuation_keeps_its_span_where_the_style_colours_it(build: Any) -> None:
+    built = build(
+        {"index.md": "# Code\n\n```python\nprint(x, y)\n```\n"},
+        confoverrides={"slide": "1", "envdeck_theme": "black"},  # monokai colours it
+    )
+    code = built.html().select_one("div.highlight pre")
+    assert [span.get_text() for span in code.select("span.p")] == ["(", ",", ")"]
+    styles = "".join(style.get_text() for style in built.html().find_all("style"))
+    assert ".highlight .p{" in styles
+
+
+def test_the_deck_s_own_files_are_minified(deck: Any) -> None:
+    from envdeck.assets import STATIC_DIR
+
+    for name in ("envdeck-deck.css", "envdeck-deck.js", "envdeck-split.js", "envcheck.css"):
+        written = (deck.outdir / "_static" / name).read_text("utf8")
+        source = (STATIC_DIR / name).read_text("utf8")
+        assert "/*" in source and "/*" not in written, name
+        assert len(written) < 0.8 * len(source), name
+    assert "function isLeaf(slide)" in (deck.outdir / "_static/envdeck-deck.js").read_text("utf8")

@@ -310,10 +310,13 @@ def test_code_is_coloured_by_pygments_at_build_time(build):
     soup = built.html()
     assert soup.select_one("div.highlight-python div.highlight pre span.kn").get_text() == "import"
     assert not soup.select("code[data-trim]")  # sphinx-revealjs's highlight.js markup
-    # Pygments' styles are written into the page (deck_assets.INLINE).
+    # Pygments' styles are written into the page (deck_assets.INLINE), the rules of
+    # its code's tokens only.
     styles = (built.outdir / "_static/pygments.css").read_text("utf8")
-    assert ".kn" in styles
-    assert any(style.get_text() == "\n" + styles for style in soup.find_all("style"))
+    assert ".highlight .kn {" in styles and ".highlight .c1 {" in styles
+    inline = "".join(style.get_text() for style in soup.find_all("style"))
+    assert ".highlight .kn{" in inline and ".highlight .nn{" in inline
+    assert ".highlight .c1{" not in inline  # no comment in this code
     assert not (built.outdir / "_static/revealjs/plugin/highlight").exists()
 
 

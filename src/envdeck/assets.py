@@ -10,9 +10,11 @@ build.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+import rcssmin
+import rjsmin
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -30,12 +32,26 @@ def add_css(app: Sphinx, name: str, **attributes: Any) -> None:
     setattr(app.builder, _WANTED, wanted)
 
 
+def copy_static(name: str, static: Path) -> None:
+    """Write ``static/<name>`` into the output's ``_static``, minified.
+
+    The sources keep their comments, which say why a rule or a line is there; a page
+    loads them without (a third of their bytes).  Always ours: a copy left by an
+    older envdeck is replaced.
+    """
+    text = (STATIC_DIR / name).read_text("utf8")
+    if name.endswith(".css"):
+        text = rcssmin.cssmin(text)
+    elif name.endswith(".js"):
+        text = rjsmin.jsmin(text)
+    (static / name).write_text(text, "utf8")
+
+
 def copy_css(app: Sphinx) -> list[Any]:
     static = Path(app.outdir) / "_static"
     static.mkdir(parents=True, exist_ok=True)
     for name in sorted(getattr(app.builder, _WANTED, ())):
-        # Always ours: a copy left by an older envdeck is replaced.
-        shutil.copyfile(STATIC_DIR / name, static / name)
+        copy_static(name, static)
     return []  # no pages of its own
 
 

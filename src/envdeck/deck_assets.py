@@ -10,7 +10,8 @@ Chosen once per page, from its HTML, when the deck builder writes it:
   same components (:class:`DesignStyles`);
 * reveal.js's speaker view (69 KB) is loaded when it is first asked for
   (:data:`LAZY_NOTES`);
-* a few small files are written into the page instead (:data:`INLINE`).
+* a few small files are written into the page instead (:data:`INLINE`), Pygments'
+  style sheet cut to the token classes of the page's code.
 
 Every other file (reveal.js, the theme, envdeck's deck files) goes on every page.
 """
@@ -26,6 +27,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import rjsmin
 
 #: Files linked only from the pages whose HTML uses them: (the file's name, what in
 #: a page's HTML uses it).
@@ -43,6 +46,22 @@ DESIGN_CSS = re.compile(r"(^|/)sphinx-design\.min\.css$")
 
 _CLASS_ATTRIBUTE = re.compile(r'class="([^"]*)"')
 _SD_CLASS = re.compile(r"\.(sd-[\w-]+)")
+_ANY_CLASS = re.compile(r"\.(-?[_a-zA-Z][\w-]*)")
+_COMMENT = re.compile(r"/\*.*?\*/", re.S)
+
+#: Pygments' style sheet, written into each page with code, cut to the token
+#: classes of that page (a slide's code uses a dozen of a style's sixty).
+PYGMENTS_CSS = "_static/pygments.css"
+
+
+def page_classes(body: str, prefix: str = "") -> set[str]:
+    """The classes the elements of ``body`` have (those that start with ``prefix``)."""
+    return {
+        name
+        for attribute in _CLASS_ATTRIBUTE.findall(body)
+        for name in attribute.split()
+        if name.startswith(prefix)
+    }
 
 
 def used_on_page(asset: Any, body: str) -> bool:
@@ -73,14 +92,16 @@ class Rule:
     selectors: list[frozenset[str]] = field(default_factory=list)
 
 
-def parse_css(text: str) -> list[Rule]:
-    """The top-level rules of ``text`` (sphinx-design's minified CSS: no comments, no
-    braces inside strings); nested ``@media`` / ``@supports`` rules are parsed too."""
-    rules, _ = _parse_block(text, 0)
+def parse_css(text: str, classes: re.Pattern[str] = _SD_CLASS) -> list[Rule]:
+    """The top-level rules of ``text`` (minified CSS, or CSS whose comments hold no
+    braces: no braces inside strings); nested ``@media`` / ``@supports`` rules are
+    parsed too.  A rule's selectors are known by the classes they name that match
+    ``classes`` (sd- classes by default)."""
+    rules, _ = _parse_block(_COMMENT.sub("", text), 0, classes)
     return rules
 
 
-def _parse_block(text: str, at: int) -> tuple[list[Rule], int]:
+def _parse_block(text: str, at: int, classes: re.Pattern[str]) -> tuple[list[Rule], int]:
     rules: list[Rule] = []
     while at < len(text):
         close = text.find("}", at)
@@ -91,14 +112,14 @@ def _parse_block(text: str, at: int) -> tuple[list[Rule], int]:
             break
         prelude = text[at:opening].strip()
         if prelude.startswith(("@media", "@supports")):
-            inner, at = _parse_block(text, opening + 1)
+            inner, at = _parse_block(text, opening + 1, classes)
             rules.append(Rule(prelude, rules=inner))
             continue
         end = _matching_brace(text, opening)
         body = text[opening + 1 : end]
         selectors = []
         if not prelude.startswith("@"):
-            selectors = [frozenset(_SD_CLASS.findall(part)) for part in prelude.split(",")]
+            selectors = [frozenset(classes.findall(part)) for part in prelude.split(",")]
         rules.append(Rule(prelude, body, selectors=selectors))
         at = end + 1
     return rules, len(text)
@@ -117,8 +138,9 @@ def _matching_brace(text: str, opening: int) -> int:
 
 
 def css_for(rules: list[Rule], classes: set[str]) -> str:
-    """The rules that elements with ``classes`` can match: a selector naming an sd-
-    class no element of the page has matches nothing on it."""
+    """The rules that elements with ``classes`` can match: a selector naming a class
+    (of those :func:`parse_css` looked for) that no element of the page has matches
+    nothing on it."""
     out: list[str] = []
     for rule in rules:
         if rule.rules is not None:
@@ -141,12 +163,7 @@ class DesignStyles:
 
     def for_page(self, body: str) -> str | None:
         """The style sheet for ``body`` (``_static/…``); None if it has no components."""
-        classes = {
-            name
-            for attribute in _CLASS_ATTRIBUTE.findall(body)
-            for name in attribute.split()
-            if name.startswith("sd-")
-        }
+        classes = page_classes(body, "sd-")
         if not classes:
             return None
         key = frozenset(classes)
@@ -234,7 +251,8 @@ def lazy_notes_plugin(ctx: dict[str, Any], name: str) -> None:
     page.script_plugins = [p for p in plugins if p not in notes]
     ctx["revealjs"] = page
     src = json.dumps(ctx["pathto"](notes[0].src, 1))
-    ctx["revealjs_page_confs"] = [*ctx.get("revealjs_page_confs", []), LAZY_NOTES % {"src": src}]
+    script = rjsmin.jsmin(LAZY_NOTES) % {"src": src}
+    ctx["revealjs_page_confs"] = [*ctx.get("revealjs_page_confs", []), script]
 
 
 #: Small files written into the page rather than linked: a request costs a page more
@@ -243,7 +261,16 @@ def lazy_notes_plugin(ctx: dict[str, Any], name: str) -> None:
 INLINE = frozenset({"_static/pygments.css", "_static/envdeck-deck.js"})
 
 
-def inline_small_files(builder: Any, ctx: dict[str, Any]) -> None:
+def pygments_css(builder: Any, text: str, body: str) -> str:
+    """Pygments' style sheet cut to the rules that elements of ``body`` can match."""
+    parsed = builder.__dict__.setdefault("_envdeck_pygments_rules", {})
+    if text not in parsed:
+        parsed.clear()
+        parsed[text] = parse_css(text, _ANY_CLASS)
+    return css_for(parsed[text], page_classes(body)) + "\n"
+
+
+def inline_small_files(builder: Any, ctx: dict[str, Any], body: str) -> None:
     """Write the :data:`INLINE` files of a page into it, where they would be linked."""
     texts: dict[str, str] = builder.__dict__.setdefault("_envdeck_inline", {})
 
@@ -256,6 +283,8 @@ def inline_small_files(builder: Any, ctx: dict[str, Any]) -> None:
             if not path.is_file():  # not copied yet: linked, as before
                 return None
             texts[name] = path.read_text("utf8")
+        if name == PYGMENTS_CSS:
+            return pygments_css(builder, texts[name], body)
         return texts[name]
 
     css_tag, js_tag = ctx.get("css_tag"), ctx.get("js_tag")
@@ -293,5 +322,5 @@ def page_assets(builder: Any, ctx: dict[str, Any], notes_plugin: str) -> None:
             css_files.append(css)
         ctx["css_files"] = css_files
         ctx["script_files"] = [js for js in ctx["script_files"] if used_on_page(js, body)]
-        inline_small_files(builder, ctx)
+        inline_small_files(builder, ctx, body)
     lazy_notes_plugin(ctx, notes_plugin)

@@ -46,7 +46,7 @@ from sphinx.builders.dirhtml import DirectoryHTMLBuilder
 from sphinx.writers.html5 import HTML5Translator
 
 from . import deck_code
-from .assets import STATIC_DIR
+from .assets import copy_static
 from .config import user_set
 from .deck_assets import page_assets
 from .deck_course import setup_deck_course
@@ -355,7 +355,7 @@ class DeckBuilder(RevealjsBuilder):
         super().copy_static_files()
         static = Path(self.outdir, "_static")
         for name in (DECK_CSS, DECK_JS, SPLIT_JS):
-            shutil.copyfile(STATIC_DIR / name, static / name)
+            copy_static(name, static)
         for relpath in sorted(self.revealjs_files()):
             copy_revealjs_file(relpath, static)
 
