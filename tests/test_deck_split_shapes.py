@@ -24,7 +24,8 @@ pytestmark = pytest.mark.browser
 ROWS = 45
 LINES = 90
 PAGES = {
-    "index.md": "# Shapes\n\n```{toctree}\napi\ntable\ncode\n```\n",
+    "index.md": "# Shapes\n\n```{toctree}\napi\ntable\ncode\nshort\n```\n",
+    "short.md": "# Short\n\nOne line.\n",
     "api.rst": "API\n===\n\nThe json module\n---------------\n\n"
     ".. automodule:: json\n   :members: dump, dumps, load, loads\n",
     "table.md": "# Table\n\n## Options\n\n| option | what it does |\n| --- | --- |\n"
@@ -131,3 +132,35 @@ def test_a_long_page_goes_on_over_readable_slides(browser, deck, name):
         assert "".join(s["code"] for s in after).count("print(") == LINES
     if name == "api":
         assert len([d for s in after for d in s["dt"]]) == 4
+
+
+def test_a_deck_waits_for_its_fonts_only_where_a_slide_comes_near_the_frame(browser, deck):
+    """The split measures in the theme's fonts; a short deck does not wait for them.
+
+    The theme's font files are held back: the short deck is ready while they are
+    still loading, the long one only once they are in, and then split.
+    """
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    held: list[Any] = []
+    context.route("**/*.woff*", lambda route: held.append(route))
+    try:
+        short = context.new_page()
+        short.goto(f"{deck}/short.html", wait_until="domcontentloaded")
+        short.wait_for_function("window.Reveal && Reveal.isReady()")
+        assert short.evaluate("document.fonts.status") == "loading"
+        assert held, "the theme's fonts were not asked for"
+        split = "document.documentElement.getAttribute('data-envdeck-split')"
+        assert short.evaluate(split) == "0"
+
+        long = context.new_page()
+        long.goto(f"{deck}/code.html", wait_until="domcontentloaded")
+        long.wait_for_timeout(500)
+        assert not long.evaluate("Reveal.isReady()")
+        while held:
+            held.pop().continue_()
+        long.wait_for_function("Reveal.isReady()")
+        assert int(long.evaluate(split)) > 0
+    finally:
+        for route in held:
+            route.continue_()
+        context.close()

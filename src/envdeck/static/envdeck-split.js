@@ -14,6 +14,8 @@
   // A slide that fits at this font scale is scaled (envdeck-deck.js), not split.
   var SCALE_FIRST = 0.8;
   var MAX_PARTS = 60;
+  // A slide below this share of the frame in fallback fonts fits in any text font.
+  var NEAR = 0.75;
   var CONT = " (cont.)";
   // Cloned into each part (a heading, a table's head); never moved.
   var KEEP = "h1, h2, h3, thead, caption, .admonition-title, .sd-card-header, .sd-card-title";
@@ -228,17 +230,45 @@
     return parts;
   }
 
+  // The leaf slides taller than the frame, measured in one layout: every slide is
+  // shown at once (they are positioned absolutely, so none moves another), read,
+  // and hidden again.  Only these are measured one by one to be split.
+  function overflowing(slides, height) {
+    var sections = slides.querySelectorAll("section");
+    var shown = [];
+    for (var i = 0; i < sections.length; i++) {
+      shown.push(sections[i].style.display);
+      sections[i].style.display = "block";
+    }
+    var tall = [];
+    for (var j = 0; j < sections.length; j++) {
+      if (isLeaf(sections[j]) && sections[j].scrollHeight > height + 1) tall.push(sections[j]);
+    }
+    for (var k = 0; k < sections.length; k++) sections[k].style.display = shown[k];
+    return tall;
+  }
+
+  function nearlyFull(deck) {
+    var config = deck.getConfig();
+    var slides = document.querySelector(".reveal .slides");
+    if (!slides) return false;
+    var restore = measuring(slides, config);
+    try {
+      return overflowing(slides, config.height * NEAR).length > 0;
+    } finally {
+      restore();
+    }
+  }
+
   function split(deck) {
     var config = deck.getConfig();
     var slides = document.querySelector(".reveal .slides");
     if (!slides) return;
     var restore = measuring(slides, config);
     try {
-      var sections = slides.querySelectorAll("section");
       var added = 0;
-      for (var i = 0; i < sections.length; i++) {
-        if (isLeaf(sections[i])) added += splitSlide(sections[i], config.height);
-      }
+      var tall = overflowing(slides, config.height);
+      for (var i = 0; i < tall.length; i++) added += splitSlide(tall[i], config.height);
       document.documentElement.setAttribute("data-envdeck-split", String(added));
     } finally {
       restore();
@@ -248,6 +278,15 @@
   window.EnvdeckSplit = {
     id: "envdeck-split",
     init: function (deck) {
+      // Waiting for the theme's fonts delays the deck by their download.  Where no
+      // slide comes near the frame in the fonts that are in now, no text font can
+      // make one overflow, and the deck starts at once.  Math changes heights when
+      // it is typeset: then it always waits.  The measuring's layout also starts
+      // the loads of the fonts the slides use, which settled() then waits for.
+      if (!nearlyFull(deck) && !window.MathJax) {
+        document.documentElement.setAttribute("data-envdeck-split", "0");
+        return Promise.resolve();
+      }
       return settled().then(function () { split(deck); });
     },
   };
