@@ -14,6 +14,8 @@
   // A slide that fits at this font scale is scaled (envdeck-deck.js), not split.
   var SCALE_FIRST = 0.8;
   var MAX_PARTS = 60;
+  // After a continued slide's title: the deck's config has it in the pages' language
+  // (envdeckContinued, from envdeck's catalogue); English without it.
   var CONT = " (cont.)";
   // Cloned into each part (a heading, a table's head); never moved.
   var KEEP = "h1, h2, h3, thead, caption, .admonition-title, .sd-card-header, .sd-card-title";
@@ -230,6 +232,9 @@
 
   function split(deck) {
     var config = deck.getConfig();
+    if (typeof config.envdeckContinued === "string" && config.envdeckContinued) {
+      CONT = " " + config.envdeckContinued;
+    }
     var slides = document.querySelector(".reveal .slides");
     if (!slides) return;
     var restore = measuring(slides, config);
