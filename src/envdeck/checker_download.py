@@ -21,6 +21,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxRole
 
 from .standalone import CHECKER_NAME, CheckerError, build_checker, checker_key
+from .translations import _, __
 from .warnings_ import EnvdeckWarning, warn
 
 if TYPE_CHECKING:
@@ -70,9 +71,13 @@ class LinkChecker(SphinxPostTransform):
         else:
             here = posixpath.dirname(docname)
         target = posixpath.relpath(CHECKER_PATH, here or ".")
+        # The link's text is the file's name: its title says what it is, in words.
+        title = _("Download the environment checker")
         for node in list(self.document.findall(nodes.literal)):
             if _CLASS in node["classes"]:
-                link = nodes.reference("", "", node.deepcopy(), refuri=target, internal=False)
+                link = nodes.reference(
+                    "", "", node.deepcopy(), refuri=target, internal=False, reftitle=title
+                )
                 link["classes"].append("download")
                 node.replace_self(link)
 
@@ -99,8 +104,12 @@ def write_checker(app: Sphinx, exception: BaseException | None) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(kept, target)
     except (CheckerError, OSError) as err:
-        warn(f"the standalone checker {CHECKER_NAME} was not written: {err}",
-             EnvdeckWarning.CHECKER)  # fmt: skip
+        warn(
+            __("the standalone checker {name} was not written: {err}").format(
+                name=CHECKER_NAME, err=err
+            ),
+            EnvdeckWarning.CHECKER,
+        )
 
 
 def setup_checker_download(app: Sphinx) -> None:

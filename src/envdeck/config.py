@@ -40,7 +40,11 @@ def parse_flag(value: Any) -> bool:
         return bool(value)
     if isinstance(value, str) and (flag := flag_word(value)) is not None:
         return flag
-    raise ValueError(f"expected one of 1/0, true/false, yes/no, on/off (any case), got {value!r}")
+    raise ValueError(
+        __("expected one of 1/0, true/false, yes/no, on/off (any case), got {value!r}").format(
+            value=value
+        )
+    )
 
 
 def choice(*choices: str) -> Callable[[Any], str]:
@@ -49,7 +53,11 @@ def choice(*choices: str) -> Callable[[Any], str]:
     def convert(value: Any) -> str:
         if value in choices:
             return str(value)
-        raise ValueError(f"expected one of {', '.join(map(repr, choices))}, got {value!r}")
+        raise ValueError(
+            __("expected one of {choices}, got {value!r}").format(
+                choices=", ".join(map(repr, choices)), value=value
+            )
+        )
 
     convert.choices = choices  # type: ignore[attr-defined]
     return convert
@@ -64,17 +72,21 @@ def count(lowest: int, highest: int) -> Callable[[Any], int]:
     """A converter accepting a whole number from ``lowest`` to ``highest``."""
 
     def convert(value: Any) -> int:
-        expected = f"a whole number from {lowest:,} to {highest:,}"
+        wrong = ValueError(
+            __("expected a whole number from {lowest:,} to {highest:,}, got {value!r}").format(
+                lowest=lowest, highest=highest, value=value
+            )
+        )
         if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-            raise ValueError(f"expected {expected}, got {value!r}")
+            raise wrong
         try:
             number = float(value) if not isinstance(value, int) else value
         except ValueError:
-            raise ValueError(f"expected {expected}, got {value!r}") from None
+            raise wrong from None
         if isinstance(number, float) and not (math.isfinite(number) and number.is_integer()):
-            raise ValueError(f"expected {expected}, got {value!r}")
+            raise wrong
         if not lowest <= number <= highest:
-            raise ValueError(f"expected {expected}, got {value!r}")
+            raise wrong
         return int(number)
 
     convert.bounds = (lowest, highest)  # type: ignore[attr-defined]
@@ -87,9 +99,13 @@ def str_dict(value: Any) -> dict[str, Any]:
         try:
             value = json.loads(value)
         except ValueError as err:
-            raise ValueError(f"expected a JSON object, got {value!r} ({err})") from None
+            raise ValueError(
+                __("expected a JSON object, got {value!r} ({err})").format(value=value, err=err)
+            ) from None
     if not isinstance(value, dict) or not all(isinstance(k, str) for k in value):
-        raise ValueError(f"expected a dict with string keys, got {type(value).__name__}")
+        raise ValueError(
+            __("expected a dict with string keys, got {type}").format(type=type(value).__name__)
+        )
     return dict(value)
 
 
@@ -99,14 +115,14 @@ def str_list(value: Any) -> list[str]:
         return [part.strip() for part in value.split(",") if part.strip()]
     if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
         return list(value)
-    raise ValueError(f"expected a list of strings, got {value!r}")
+    raise ValueError(__("expected a list of strings, got {value!r}").format(value=value))
 
 
 def directory(value: Any) -> str:
     """A directory path as written (resolved against conf.py's directory later)."""
     if isinstance(value, (str, os.PathLike)):
         return os.fspath(value)
-    raise ValueError(f"expected a directory path, got {value!r}")
+    raise ValueError(__("expected a directory path, got {value!r}").format(value=value))
 
 
 @dataclass(frozen=True)
@@ -344,7 +360,9 @@ def validate_config(app: Sphinx, config: Config) -> None:
             converted = option.convert(value)
         except ValueError as err:
             if option.strict:
-                raise ConfigError(f"invalid value for {option.name!r}: {err}") from None
+                raise ConfigError(
+                    __("invalid value for {name!r}: {err}").format(name=option.name, err=err)
+                ) from None
             warn(
                 __("invalid value for {name!r}: {err}; using the default {default!r}").format(
                     name=option.name, err=err, default=option.default
@@ -367,8 +385,10 @@ def project_directory(app: Sphinx, config: Config) -> str:
         if os.path.isdir(path):
             return path
         warn(
-            f"invalid value for 'envdeck_project': {raw!r} is not a directory (it is "
-            "relative to the directory of conf.py); using the project found from there",
+            __(
+                "invalid value for 'envdeck_project': {raw!r} is not a directory (it is "
+                "relative to the directory of conf.py); using the project found from there"
+            ).format(raw=raw),
             EnvdeckWarning.CONFIG,
             location=_where_set(app, config, "envdeck_project"),
         )
@@ -394,9 +414,11 @@ def check_environment(app: Sphinx, config: Config) -> None:
     if config.envdeck_timestamps and raw and source_date_epoch() is None:
         # The value itself is not repeated: pages and logs never show the environment.
         warn(
-            "SOURCE_DATE_EPOCH is not a whole number of seconds from 0 to "
-            f"{MAX_EPOCH} (the year 9999); check results are stamped with the time "
-            "they ran instead",
+            __(
+                "SOURCE_DATE_EPOCH is not a whole number of seconds from 0 to "
+                "{most} (the year 9999); check results are stamped with the time "
+                "they ran instead"
+            ).format(most=MAX_EPOCH),
             EnvdeckWarning.CONFIG,
         )
 

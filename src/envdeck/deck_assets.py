@@ -30,6 +30,8 @@ from typing import Any
 
 import rjsmin
 
+from .translations import _
+
 #: Files linked only from the pages whose HTML uses them: (the file's name, what in
 #: a page's HTML uses it).
 WHERE_USED: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
@@ -234,7 +236,7 @@ LAZY_NOTES = """(Reveal.registerPlugin({id: "envdeck-notes", init: function (dec
     });
   }
   window.addEventListener("message", heartbeat);
-  deck.addKeyBinding({keyCode: 83, key: "S", description: "Speaker notes view"}, function () {
+  deck.addKeyBinding({keyCode: 83, key: "S", description: %(description)s}, function () {
     load().then(function (notes) { notes.open(); });
   });
 }}), {})"""
@@ -251,7 +253,9 @@ def lazy_notes_plugin(ctx: dict[str, Any], name: str) -> None:
     page.script_plugins = [p for p in plugins if p not in notes]
     ctx["revealjs"] = page
     src = json.dumps(ctx["pathto"](notes[0].src, 1))
-    script = rjsmin.jsmin(LAZY_NOTES) % {"src": src}
+    # reveal.js's help overlay (the ? key) lists the key with these words.
+    description = json.dumps(_("Speaker notes view"))
+    script = rjsmin.jsmin(LAZY_NOTES) % {"src": src, "description": description}
     ctx["revealjs_page_confs"] = [*ctx.get("revealjs_page_confs", []), script]
 
 

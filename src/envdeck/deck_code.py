@@ -31,6 +31,7 @@ from pygments.token import Token
 from sphinx.highlighting import PygmentsBridge
 from sphinx.writers.html5 import HTML5Translator
 
+from .translations import __
 from .warnings_ import EnvdeckWarning, warn
 
 if TYPE_CHECKING:
@@ -85,8 +86,9 @@ def visit_literal_block(self: HTML5Translator, node: nodes.literal_block) -> Non
             start = int(node["data-ln-start-from"])
         except ValueError:
             warn(
-                f"data-ln-start-from {node['data-ln-start-from']!r} is not a line number; "
-                "numbering starts at 1",
+                __(
+                    "data-ln-start-from {value!r} is not a line number; numbering starts at 1"
+                ).format(value=node["data-ln-start-from"]),
                 EnvdeckWarning.SLIDES,
                 location=node,
             )
@@ -98,8 +100,10 @@ def visit_literal_block(self: HTML5Translator, node: nodes.literal_block) -> Non
         found = parse_steps(str(node["data-line-numbers"]))
         if found is None:
             warn(
-                f"data-line-numbers {node['data-line-numbers']!r} is not steps of line "
-                "numbers such as '1|2-3,5'; the code is shown without highlights",
+                __(
+                    "data-line-numbers {value!r} is not steps of line numbers such as "
+                    "'1|2-3,5'; the code is shown without highlights"
+                ).format(value=node["data-line-numbers"]),
                 EnvdeckWarning.SLIDES,
                 location=node,
             )

@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 from docutils import nodes
 
+from .translations import _
+
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
@@ -70,8 +72,9 @@ def closing_slide(app: Sphinx, pagename: str) -> str:
     children = [doc for doc in env.toctree_includes.get(pagename, []) if doc in env.titles]
     if children:
         items = "".join(f"<li>{_link(app, pagename, doc)}</li>\n" for doc in children)
+        heading = _("Lessons")  # outside the f-string, where pybabel extract finds it
         return (
-            '<section class="envdeck-closing-slide">\n<h2>Lessons</h2>\n'
+            f'<section class="envdeck-closing-slide">\n<h2>{escape(heading)}</h2>\n'
             f'<ol class="envdeck-lessons">\n{items}</ol>\n</section>\n'
         )
     relations = env.collect_relations().get(pagename)
@@ -80,13 +83,17 @@ def closing_slide(app: Sphinx, pagename: str) -> str:
     parent, _previous, following = relations
     if following:
         body = f'<p class="envdeck-next">{_link(app, pagename, following)}</p>'
-        heading = "Next"
+        heading = _("Next")
     elif parent:
-        body = f'<p class="envdeck-back">Back to {_link(app, pagename, app.config.root_doc)}</p>'
-        heading = "The end"
+        # The words are escaped before the link, which is HTML, goes in.
+        back = escape(_("Back to {link}")).format(link=_link(app, pagename, app.config.root_doc))
+        body = f'<p class="envdeck-back">{back}</p>'
+        heading = _("The end")
     else:
         return ""
-    return f'<section class="envdeck-closing-slide">\n<h2>{heading}</h2>\n{body}\n</section>\n'
+    return (
+        f'<section class="envdeck-closing-slide">\n<h2>{escape(heading)}</h2>\n{body}\n</section>\n'
+    )
 
 
 def frame_the_page(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from .translations import __
 from .warnings_ import EnvdeckWarning, warn
 
 if TYPE_CHECKING:
@@ -62,7 +63,7 @@ def warn_remote_assets(
         url = _filename(asset)
         if is_remote(url):
             warn(
-                f"the deck loads {url} from the network when it is viewed",
+                __("the deck loads {url} from the network when it is viewed").format(url=url),
                 EnvdeckWarning.SLIDES,
                 once=True,
             )

@@ -38,6 +38,8 @@ from jinja2.compiler import CodeGenerator, Frame, optimizeconst
 from jinja2.nodes import Concat
 from jinja2.sandbox import SandboxedEnvironment
 
+from .translations import __
+
 #: The defaults of ``envdeck_jinja_timeout`` and ``envdeck_jinja_max_output``: far
 #: beyond any course page (a long one renders in milliseconds and makes ~100 KB).
 DEFAULT_SECONDS = 10.0
@@ -178,8 +180,10 @@ class BoundedEnvironment(SandboxedEnvironment):
 
     def refuse(self, what: str, size: int) -> None:
         raise JinjaLimitError(
-            f"{what} would make at least {size:,} characters, more than the limit of "
-            f"{self.max_output:,} (envdeck_jinja_max_output)"
+            __(
+                "{what} would make at least {size:,} characters, more than the limit of "
+                "{limit:,} (envdeck_jinja_max_output)"
+            ).format(what=what, size=size, limit=self.max_output)
         )
 
     def check_size(self, what: str, *values: Any, extra: int = 0) -> None:
@@ -224,8 +228,10 @@ class BoundedEnvironment(SandboxedEnvironment):
             digits = exponent * math.log10(abs(base))
             if digits > MAX_POWER_DIGITS:
                 raise JinjaLimitError(
-                    f"'**' would make a number of about {digits:,.0f} digits; "
-                    f"more than {MAX_POWER_DIGITS:,} cannot be printed"
+                    __(
+                        "'**' would make a number of about {digits:,.0f} digits; "
+                        "more than {most:,} cannot be printed"
+                    ).format(digits=digits, most=MAX_POWER_DIGITS)
                 )
 
     def bounded_output(self, value: Any) -> Any:
@@ -342,7 +348,9 @@ class BoundedEnvironment(SandboxedEnvironment):
 
 def _expired(seconds: float) -> JinjaLimitError:
     return JinjaLimitError(
-        f"the template ran longer than {seconds:g} s (envdeck_jinja_timeout) and was stopped"
+        __(
+            "the template ran longer than {seconds:g} s (envdeck_jinja_timeout) and was stopped"
+        ).format(seconds=seconds)
     )
 
 
@@ -420,8 +428,10 @@ def render_bounded(
                 parts.append(piece)
                 if total > limits.max_output:
                     raise JinjaLimitError(
-                        f"the template made more than {limits.max_output:,} characters "
-                        "(envdeck_jinja_max_output) and was stopped"
+                        __(
+                            "the template made more than {limit:,} characters "
+                            "(envdeck_jinja_max_output) and was stopped"
+                        ).format(limit=limits.max_output)
                     )
     except JinjaLimitError as err:
         err.lineno = next(filter(None, map(line_of, reversed(parts))), None)

@@ -17,14 +17,14 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 
 from .revealjs import is_deck
-from .translations import _, __
+from .translations import N_, _, __
 from .warnings_ import EnvdeckWarning, warn
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.writers.html5 import HTML5Translator
 
-NOTES_TITLE = "Instructor note"
+NOTES_TITLE = N_("Instructor note")
 NOTES_CLASS = "envdeck-notes"
 OPTION_LIKE = re.compile(r"^\s*:[\w-]+:(\s|$)")
 

@@ -16,32 +16,35 @@ from sphinx.util.docutils import SphinxDirective
 
 from . import config, warnings_
 from .config import Option
+from .translations import N_, _, __
 from .warnings_ import EnvdeckWarning, warn
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
 
-# How a converter reads a value, in words; converters not named here fall back to
-# the Python types the option accepts.
+# How a converter reads a value, in words (looked up in the catalogue where the table
+# is made); converters not named here fall back to the Python types the option accepts.
 TYPE_WORDS: dict[Callable[[Any], Any], str] = {
-    config.parse_flag: "flag: 1/0, true/false, yes/no, on/off",
-    config.seconds: "seconds: a number > 0, at most 3600",
-    config.str_dict: "dict",
-    config.str_list: "list of strings (or a comma-separated string)",
-    config.directory: "directory path (string or pathlib.Path)",
+    config.parse_flag: N_("flag: 1/0, true/false, yes/no, on/off"),
+    config.seconds: N_("seconds: a number > 0, at most 3600"),
+    config.str_dict: N_("dict"),
+    config.str_list: N_("list of strings (or a comma-separated string)"),
+    config.directory: N_("directory path (string or pathlib.Path)"),
 }
 
 
 def option_type(option: Option) -> str:
     if option.choices:
-        return "one of the choices"
+        return _("one of the choices")
     bounds = getattr(option.convert, "bounds", None)
     if bounds:
-        return f"whole number from {bounds[0]:,} to {bounds[1]:,}"
+        return _("whole number from {lowest:,} to {highest:,}").format(
+            lowest=bounds[0], highest=bounds[1]
+        )
     words = TYPE_WORDS.get(option.convert)
     if words:
-        return words
-    return " or ".join(t.__name__ for t in option.types) or "any"
+        return _(words)
+    return _(" or ").join(t.__name__ for t in option.types) or _("any")
 
 
 def literal_or_dash(values: Sequence[Any]) -> nodes.Node:
@@ -116,8 +119,10 @@ class ConfigReference(ReferenceDirective):
                 chosen.append(by_name[name])
             else:
                 warn(
-                    f"envdeck-config: unknown configuration value {name!r}; the values "
-                    f"are: {', '.join(by_name)}",
+                    __(
+                        "envdeck-config: unknown configuration value {name!r}; the values "
+                        "are: {known}"
+                    ).format(name=name, known=", ".join(by_name)),
                     EnvdeckWarning.DIRECTIVE,
                     location=self.get_location(),
                 )
@@ -140,7 +145,9 @@ class ConfigReference(ReferenceDirective):
                 ]
             )
         result = table(
-            ["Name", "Type", "Default", "Choices", "Description"], rows, [18, 14, 10, 20, 38]
+            [_("Name"), _("Type"), _("Default"), _("Choices"), _("Description")],
+            rows,
+            [18, 14, 10, 20, 38],
         )
         self.set_source_info(result)
         return [result]
@@ -169,7 +176,7 @@ class WarningsReference(ReferenceDirective):
             ]
             for member in warnings_.EnvdeckWarning
         ]
-        result = table(["Warning type", "When"], rows, [25, 75])
+        result = table([_("Warning type"), _("When")], rows, [25, 75])
         self.set_source_info(result)
         return [result]
 

@@ -65,7 +65,7 @@ from .revealjs import (
     page_themes,
     setup_revealjs,
 )
-from .translations import __
+from .translations import _, __
 from .warnings_ import LOGGER, EnvdeckWarning, warn
 
 if TYPE_CHECKING:
@@ -109,6 +109,9 @@ def deck_script_conf(config: Config) -> dict[str, Any]:
         # sphinx-revealjs sets this itself; setting it here keeps the config that
         # the environment pickles identical from one build to the next.
         "scrollActivationWidth": None,
+        # envdeck-split.js's words after a continued slide's title, in the pages'
+        # language (the project's catalogue is in by config-inited).
+        "envdeckContinued": _("(cont.)"),
     }
 
 
@@ -165,10 +168,13 @@ def check_deck_flag(app: Sphinx) -> None:
         )
     if isinstance(builder, DeckBuilder):
         # sphinx-revealjs turns both off: neither is a slide.
-        pages = (("the general index", builder.use_index), ("the search page", builder.search))
+        pages = (
+            (__("the general index"), builder.use_index),
+            (__("the search page"), builder.search),
+        )
         left_out = [page for page, kept in pages if not kept]
         if left_out:
-            LOGGER.info("envdeck: the deck leaves out %s", " and ".join(left_out))
+            LOGGER.info(__("envdeck: the deck leaves out %s"), __(" and ").join(left_out))
 
 
 # --- the translator -----------------------------------------------------------
@@ -380,7 +386,7 @@ class DeckBuilder(RevealjsBuilder):
         for url in sorted(wanted):
             if url.startswith(("http://", "https://", "//")):
                 warn(
-                    f"the deck loads {url} from the network when it is viewed",
+                    __("the deck loads {url} from the network when it is viewed").format(url=url),
                     EnvdeckWarning.SLIDES,
                     once=True,
                 )
@@ -434,7 +440,9 @@ def copy_revealjs_file(relpath: str, static: Path) -> None:
     source = REVEALJS_STATIC / relpath
     if not source.is_file():
         warn(
-            f"the deck refers to {relpath!r}, which sphinx-revealjs does not ship",
+            __("the deck refers to {path!r}, which sphinx-revealjs does not ship").format(
+                path=relpath
+            ),
             EnvdeckWarning.SLIDES,
             once=True,
         )

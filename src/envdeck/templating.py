@@ -43,6 +43,7 @@ from .jinja_limits import (
     render_bounded,
 )
 from .substitutions import jinja_names, myst_keeps, substitution_values, uses_myst_substitutions
+from .translations import __
 from .warnings_ import EnvdeckWarning, warn
 
 if TYPE_CHECKING:
@@ -242,8 +243,10 @@ def render(
         choice = declared[0] if declared else None
         if declared and choice not in CHOICES:
             warn(
-                f"envdeck: {choice!r} is not one of {', '.join(CHOICES)}; "
-                "whether the file is a template is decided as if it were not there",
+                __(
+                    "envdeck: {choice!r} is not one of {choices}; "
+                    "whether the file is a template is decided as if it were not there"
+                ).format(choice=choice, choices=", ".join(CHOICES)),
                 EnvdeckWarning.JINJA,
                 location=locate(declared[1]),
             )
@@ -270,11 +273,14 @@ def render(
             raise
         line = _error_line(exc, name, template)
         message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
-        kind = "syntax" if isinstance(exc, jinja2.TemplateSyntaxError) else "error"
-        kind = "limit" if isinstance(exc, JinjaLimitError) else kind
+        if isinstance(exc, JinjaLimitError):
+            text = __("Jinja limit: {message} ({error}); the file is used as written, unrendered")
+        elif isinstance(exc, jinja2.TemplateSyntaxError):
+            text = __("Jinja syntax: {message} ({error}); the file is used as written, unrendered")
+        else:
+            text = __("Jinja error: {message} ({error}); the file is used as written, unrendered")
         warn(
-            f"Jinja {kind}: {message} ({type(exc).__name__}); the file is used as written, "
-            "unrendered",
+            text.format(message=message, error=type(exc).__name__),
             EnvdeckWarning.JINJA,
             location=locate(line),
         )

@@ -85,17 +85,26 @@ class AnyOptions(dict[str, Any]):
 
 class _EnvcheckBase(SphinxDirective):
     def warn(self, message: str, **fields: Any) -> None:
-        """A typed warning at the directive: ``message`` translated, then filled in."""
+        """A typed warning at the directive: ``message`` translated, then filled in.
+
+        ``message`` is written out at the call, where ``pybabel extract -k warn``
+        finds it."""
         warn(__(message).format(**fields), EnvdeckWarning.DIRECTIVE, location=self.get_location())
 
     def warn_repeated(self) -> None:
         for option in repeated_options(self.directive_text()):
             value = self.options.get(option) or ""
             if value:
-                message = "{name}: :{option}: is given more than once; the last ({value!r}) is used"
+                self.warn(
+                    "{name}: :{option}: is given more than once; the last ({value!r}) is used",
+                    name=self.name,
+                    option=option,
+                    value=value,
+                )
             else:
-                message = "{name}: :{option}: is given more than once"
-            self.warn(message, name=self.name, option=option, value=value)
+                self.warn(
+                    "{name}: :{option}: is given more than once", name=self.name, option=option
+                )
 
     def directive_text(self) -> str:
         """The directive as written, opening line and options included.
@@ -160,10 +169,13 @@ class EnvcheckDirective(_EnvcheckBase):
         name = self.arguments[0] if self.arguments else ""
         if name not in check_names():
             if name:
-                message = "envcheck: unknown check {name!r}; the checks are: {known}"
+                self.warn(
+                    "envcheck: unknown check {name!r}; the checks are: {known}",
+                    name=name,
+                    known=known_checks(),
+                )
             else:
-                message = "envcheck: no check named; the checks are: {known}"
-            self.warn(message, name=name, known=known_checks())
+                self.warn("envcheck: no check named; the checks are: {known}", known=known_checks())
             return []
         check = get_check(name)
 
@@ -189,7 +201,7 @@ class EnvcheckDirective(_EnvcheckBase):
             if option in OWN_OPTIONS:
                 continue
             if option not in check.options:
-                own = ", ".join(f":{o}:" for o in check.options) or "none"
+                own = ", ".join(f":{o}:" for o in check.options) or __("none")
                 common = ", ".join(f":{o}:" for o in OWN_OPTIONS)
                 self.warn(
                     "envcheck: the {name!r} check has no :{option}: option; it is ignored "

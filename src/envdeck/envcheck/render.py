@@ -30,7 +30,7 @@ from ..assets import add_css
 from ..checks import CheckResult
 from ..config import source_date_epoch
 from ..revealjs import is_deck
-from ..translations import _
+from ..translations import N_, _
 from .nodes import envcheck_node, envcheck_report_node, written_facts
 from .state import CachedResult, EnvcheckUse, get_data
 
@@ -40,7 +40,13 @@ if TYPE_CHECKING:
 STATIC_CSS = "envcheck.css"
 
 #: The words on the badges; colour alone never carries the status.
-STATUS_LABELS = {"pass": "PASS", "warn": "WARN", "fail": "FAIL", "skip": "SKIP", "error": "ERROR"}
+STATUS_LABELS = {
+    "pass": N_("PASS"),
+    "warn": N_("WARN"),
+    "fail": N_("FAIL"),
+    "skip": N_("SKIP"),
+    "error": N_("ERROR"),
+}
 
 GRID_ROW_CLASSES = [
     "sd-row",

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..checks import CheckContext, CheckResult, Status, check_names, fingerprint, run_check
-from ..translations import __
+from ..translations import __, n__
 from ..warnings_ import LOGGER, EnvdeckWarning, warn
 
 if TYPE_CHECKING:
@@ -156,7 +156,7 @@ class BuildRun:
             try:
                 self.fingerprints[key] = fingerprint(request.name, request.context())
             except Exception as err:  # a broken fingerprint must not stop the build
-                LOGGER.debug("envdeck: no fingerprint for %s: %r", request.name, err)
+                LOGGER.debug(__("envdeck: no fingerprint for %s: %r"), request.name, err)
                 # Unique, so the check re-runs each build rather than go stale.
                 self.fingerprints[key] = f"unavailable:{time.time_ns()}"
         return self.fingerprints[key]
@@ -320,19 +320,26 @@ def finish_build(app: Sphinx, exception: Exception | None) -> None:
         app.statuscode = 1
     if not run.ran and not run.in_use:
         return
-    cached = f"{len(run.cached)} cached"
+    cached = __("{count} cached").format(count=len(run.cached))
     # A cached failure is named: the build may fail on it with no check run.
     loud = by_status(s for s in run.cached if s in (Status.FAIL.value, Status.ERROR.value))
     if loud:
-        cached += f"; {loud} (cached)"
+        cached += __("; {tally} (cached)").format(tally=loud)
     if run.ran:
-        noun = "check" if len(run.ran) == 1 else "checks"
         LOGGER.info(
-            f"envdeck: {len(run.ran)} {noun} ran ({by_status(run.ran)}) "
-            f"in {run.run_seconds:.1f} s; {cached}"
+            n__(
+                "envdeck: {count} check ran ({tally}) in {seconds:.1f} s; {cached}",
+                "envdeck: {count} checks ran ({tally}) in {seconds:.1f} s; {cached}",
+                len(run.ran),
+            ).format(
+                count=len(run.ran),
+                tally=by_status(run.ran),
+                seconds=run.run_seconds,
+                cached=cached,
+            )
         )
     else:
-        LOGGER.info(f"envdeck: no check ran; {cached}")
+        LOGGER.info(__("envdeck: no check ran; {cached}").format(cached=cached))
 
 
 def tally_label(status: str, expects: set[str | None]) -> str:
@@ -347,8 +354,16 @@ def by_status(statuses: Iterable[str]) -> str:
     """``"2 pass, 1 fail, 1 expected fail"``: how many of each status, in
     STATUS_ORDER, then the expected ones."""
     counts = Counter(statuses)
-    order = [*STATUS_ORDER, *(f"expected {s}" for s in STATUS_ORDER)]
-    return ", ".join(f"{counts[s]} {s}" for s in order if counts[s])
+    # The statuses are the checks' own names (as :expect: takes them), not words.
+    tally = [f"{counts[s]} {s}" for s in STATUS_ORDER if counts[s]]
+    for status in STATUS_ORDER:
+        if counts[f"expected {status}"]:
+            tally.append(
+                __("{count} expected {status}").format(
+                    count=counts[f"expected {status}"], status=status
+                )
+            )
+    return ", ".join(tally)
 
 
 def known_checks() -> str:

@@ -16,6 +16,8 @@
   var MAX_PARTS = 60;
   // A slide below this share of the frame in fallback fonts fits in any text font.
   var NEAR = 0.75;
+  // After a continued slide's title: the deck's config has it in the pages' language
+  // (envdeckContinued, from envdeck's catalogue); English without it.
   var CONT = " (cont.)";
   // Cloned into each part (a heading, a table's head); never moved.
   var KEEP = "h1, h2, h3, thead, caption, .admonition-title, .sd-card-header, .sd-card-title";
@@ -262,6 +264,9 @@
 
   function split(deck) {
     var config = deck.getConfig();
+    if (typeof config.envdeckContinued === "string" && config.envdeckContinued) {
+      CONT = " " + config.envdeckContinued;
+    }
     var slides = document.querySelector(".reveal .slides");
     if (!slides) return;
     var restore = measuring(slides, config);
