@@ -173,3 +173,50 @@ def test_usercache_directory_follows_the_environment(monkeypatch: pytest.MonkeyP
     monkeypatch.delenv("ENVDECK_CACHE_DIR")
     monkeypatch.setenv("XDG_CACHE_HOME", "/xdg")
     assert usercache.cache_dir() == Path("/xdg/envdeck")
+
+
+# --- venv-relocation: the experiment's outcome is kept -----------------------------------
+
+RELOCATION_PROBE = """
+import json, sys
+from pathlib import Path
+from envdeck.checks import CheckContext, run_check
+result = run_check("venv-relocation", CheckContext(project=Path(sys.argv[1])))
+print(json.dumps(result.to_dict()))
+"""
+
+
+def _relocation_run(project: Path, env: dict[str, str]) -> dict[str, object]:
+    done = subprocess.run(
+        [sys.executable, "-c", RELOCATION_PROBE, str(project)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, **env, "PYTHONPATH": str(SRC)},
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def test_venv_relocation_is_kept_and_made_again_when_path_changes(
+    tmp_path: Path, cache: Path
+) -> None:
+    env = {"ENVDECK_CACHE_DIR": str(cache)}
+    first = _relocation_run(tmp_path, env)
+    assert first["status"] in ("pass", "warn"), first["summary"]
+    [kept] = list((cache / "venv-relocation").glob("*.json"))
+    assert str(tmp_path) not in kept.read_text("utf8")
+
+    # Kept: a result read from the cache (marked here) is what the next run shows.
+    marked = json.loads(kept.read_text("utf8"))
+    marked["summary"] = "read from the cache"
+    kept.write_text(json.dumps(marked), "utf8")
+    assert _relocation_run(tmp_path, env)["summary"] == "read from the cache"
+
+    # What `activate` falls back to changes with PATH: the experiment runs again.
+    elsewhere = tmp_path / "bin"
+    elsewhere.mkdir()
+    env["PATH"] = f"{elsewhere}{os.pathsep}{os.environ['PATH']}"
+    again = _relocation_run(tmp_path, env)
+    assert again["summary"] == first["summary"]
+    assert len(list((cache / "venv-relocation").glob("*.json"))) == 2

@@ -214,10 +214,12 @@ def test_venv_paths_falls_back_to_the_running_venv_or_skips(tmp_path: Path) -> N
 
 @pytest.fixture
 def scratch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The temporary directory the experiment uses, to see that it is cleaned up."""
+    """The temporary directory the experiment uses, to see that it is cleaned up; and
+    an empty cache, so that each test runs the experiment (test_checks_cache keeps it)."""
     directory = tmp_path / "tmp"
     directory.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(directory))
+    monkeypatch.setenv("ENVDECK_CACHE_DIR", str(tmp_path / "cache"))
     return directory
 
 

@@ -89,12 +89,14 @@ def test_a_failing_check_exits_1(tmp_path: Path) -> None:
     assert "outside the project's requires-python >=99" in done.stdout
 
 
-def test_a_check_out_of_time_is_an_error_that_exits_0_unless_strict() -> None:
-    done = envdeck("check", "venv-relocation", "--timeout", "0.01", "--json")
+def test_a_check_out_of_time_is_an_error_that_exits_0_unless_strict(tmp_path: Path) -> None:
+    # An empty cache: the experiment runs, and takes longer than 0.01 s.
+    fresh = {"ENVDECK_CACHE_DIR": str(tmp_path / "cache")}
+    done = envdeck("check", "venv-relocation", "--timeout", "0.01", "--json", env=fresh)
     assert done.returncode == 0
     (result,) = json.loads(done.stdout)["results"]
     assert result["status"] == "error" and "timed out" in result["summary"]
-    strict = envdeck("check", "venv-relocation", "--timeout", "0.01", "--strict")
+    strict = envdeck("check", "venv-relocation", "--timeout", "0.01", "--strict", env=fresh)
     assert strict.returncode == 1
     assert strict.stdout.splitlines()[1].split()[:2] == ["error", "venv-relocation"]
 

@@ -1,9 +1,10 @@
 """What the costly checks keep between runs, in the user's cache directory.
 
-Only what cannot change while its key stays the same is kept: the throwaway venv
-of ``venv-relocation`` (keyed on the interpreter and the uv that make it) and the
-outcome of ``packages``' import probe (keyed on the interpreter, ``sys.path`` and
-the installed distributions).  Keys are hashes; nothing kept here names the user,
+Only what cannot change while its key stays the same is kept: the outcome of
+``venv-relocation``'s experiment (keyed on the interpreter, the tool, the shell,
+``PATH`` and the check's code), of ``packages``' import probe (keyed on the
+interpreter, ``sys.path`` and the installed distributions) and of ``jupyter``'s
+kernel search.  Keys are hashes; nothing kept here names the user,
 and a result never names this directory.
 
 The directory: ``$ENVDECK_CACHE_DIR``, else ``$XDG_CACHE_HOME/envdeck``, else the

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path, PureWindowsPath
 from typing import Any
 
+from . import inputs, usercache
 from .base import CheckContext, Findings, Outcome, Status, check
 from .environment import choose_venv, env_of_program, same_place
 from .errors import CheckSkipped
@@ -452,11 +454,37 @@ def venv_relocation_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outc
     tool = options["tool"]
     if tool == "auto":
         tool = "uv" if shutil.which("uv") else "venv"
+    # The experiment never touches the project: its outcome is the same as long as
+    # the interpreter, the tool, the shell and PATH (what `activate` falls back to)
+    # and this code are.  Kept between runs, as the other costly checks' answers are.
+    key = usercache.key_of(
+        "venv-relocation",
+        tool,
+        inputs.interpreter(Path.cwd(), {}),
+        [inputs.stat_of(Path(found)) for found in map(shutil.which, ("uv", "bash", "sh")) if found],
+        os.environ.get("PATH", ""),
+        inputs.stat_of(Path(__file__)),
+    )
+    kept = usercache.load("venv-relocation", key)
+    if isinstance(kept, dict):
+        with contextlib.suppress(KeyError, TypeError, ValueError):
+            return Outcome(
+                Status(kept["status"]),
+                str(kept["summary"]),
+                {str(k): str(v) for k, v in kept["facts"].items()},
+                str(kept["details"]),
+            )
     scratch = Path(tempfile.mkdtemp(prefix="envdeck-relocation-"))
     try:
-        return _relocate(scratch, tool)
+        outcome = _relocate(scratch, tool)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+    if outcome.status is not Status.ERROR and outcome.key_facts is None:
+        # An error (a tool that failed this once) is not kept: the next run tries again.
+        record = {"status": outcome.status.value, "summary": outcome.summary}
+        usercache.store("venv-relocation", key, {**record, "facts": outcome.facts,
+                                                  "details": outcome.details})  # fmt: skip
+    return outcome
 
 
 def _demo_output(stdout: str) -> tuple[str, dict[str, bool]]:
