@@ -19,6 +19,7 @@ import textwrap
 import time
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from test_checks_support import (
@@ -182,6 +183,52 @@ def test_missing_and_bundled_shared_libraries(project: Path) -> None:
     assert result.facts["missing libraries"] == f"libenvdeckgone.so (for _speedups{EXT})"
     assert "1 library not found: libenvdeckgone.so" in result.summary
     assert "libc.so.6" in result.facts["system libraries"]
+
+
+@linux
+def test_ldd_listings_are_kept_until_a_library_they_name_changes(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cc = _cc()
+    _glibc()
+    monkeypatch.setenv("ENVDECK_CACHE_DIR", str(project.parent / "cache"))
+    # ldd as the check finds it on PATH, writing down each time it runs.
+    tools = project.parent / "tools"
+    tools.mkdir()
+    calls = project.parent / "ldd-calls"
+    ldd = tools / "ldd"
+    ldd.write_text(f'#!/bin/sh\necho run >> "{calls}"\nexec {shutil.which("ldd")} "$@"\n')
+    ldd.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tools}{os.pathsep}{os.environ['PATH']}")
+    site = site_packages(project / ".venv")
+    build = project.parent / "build"
+    build.mkdir()
+    libs = site / "demo.libs"
+    libs.mkdir()
+    (build / "kept.c").write_text("int envdeck_kept(void) { return 2; }\n")
+    (build / "ext.c").write_text(
+        "extern int envdeck_kept(void);\nint envdeck_use(void) { return envdeck_kept(); }\n"
+    )
+    _build(cc, "-shared", "-fPIC", "-o", str(libs / "libenvdeckkept.so"), "kept.c", cwd=build)
+    (site / "demo").mkdir()
+    link = [f"-L{libs}", "-lenvdeckkept", "-Wl,-rpath,$ORIGIN/../demo.libs"]
+    _build(cc, "-shared", "-fPIC", "-o", str(site / "demo" / f"_ext{EXT}"), "ext.c", *link,
+           cwd=build)  # fmt: skip
+
+    def check() -> Any:
+        return run_check("system-libs", CheckContext(project=project))
+
+    first, second = check(), check()
+    assert first.status is Status.PASS and first.facts["bundled libraries"] == "1"
+    assert second.facts == first.facts and second.summary == first.summary
+    assert calls.read_text().count("run") == 1  # the second run read what the first kept
+
+    # The library it named is gone: ldd runs again, and the check sees it missing.
+    (libs / "libenvdeckkept.so").unlink()
+    third = check()
+    assert calls.read_text().count("run") == 2
+    assert third.status is Status.FAIL
+    assert third.facts["missing libraries"] == f"libenvdeckkept.so (for _ext{EXT})"
 
 
 @linux

@@ -3,6 +3,7 @@ and ``gpu`` (the NVIDIA driver and CUDA)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import platform
@@ -15,6 +16,7 @@ from importlib import machinery
 from pathlib import Path
 from typing import Any
 
+from . import inputs, usercache
 from .base import CheckContext, Findings, Outcome, Status, check
 from .elf import read_needs
 from .environment import Environment, project_environment
@@ -114,7 +116,34 @@ def _extension_modules(site_dirs: Iterable[Path]) -> list[Path]:
 def _ldd(
     files: list[Path], inside: tuple[str, ...], libs: Libraries, weight: dict[Path, int]
 ) -> None:
-    ldd = tool_path("ldd")
+    for module, entries in _ldd_listings(tool_path("ldd"), files).items():
+        for name, target in entries:
+            _classify(name, target, module, inside, libs, weight.get(module, 1))
+
+
+def _ldd_listings(ldd: str, files: list[Path]) -> dict[Path, list[tuple[str, str]]]:
+    """Module -> what ldd resolved its libraries to, as (name, target).
+
+    ldd runs the dynamic loader on every module: the costliest step of ``envdeck
+    check``.  Its answer is kept in the user's cache, keyed on the modules, ldd, the
+    loader's cache and ``LD_LIBRARY_PATH``, and used again only while every library
+    it named is still the same file (one replaced or removed: ldd runs again).
+    """
+    key = usercache.key_of(
+        "ldd",
+        [inputs.stat_of(f) for f in files],
+        inputs.stat_of(Path(ldd)),
+        inputs.stat_of(Path("/etc/ld.so.cache")),
+        os.environ.get("LD_LIBRARY_PATH", ""),
+    )
+    kept = usercache.load("ldd", key)
+    if isinstance(kept, dict) and _still_there(kept.get("targets")):
+        with contextlib.suppress(KeyError, TypeError, ValueError):
+            return {
+                files[int(i)]: [(str(n), str(t)) for n, t in entries]
+                for i, entries in kept["listings"].items()
+            }
+    listings: dict[Path, list[tuple[str, str]]] = {f: [] for f in files}
     for start in range(0, len(files), CHUNK):
         chunk = files[start : start + CHUNK]
         ran = run([ldd, *map(str, chunk)])
@@ -134,7 +163,24 @@ def _ldd(
                 name = Path(name).name
             else:
                 target = rest.split(" (")[0].strip()
-            _classify(name, target, current, inside, libs, weight.get(current, 1))
+            listings.setdefault(current, []).append((name, target))
+    index = {f: i for i, f in enumerate(files)}
+    targets = sorted({t for entries in listings.values() for _, t in entries if os.path.isabs(t)})
+    usercache.store("ldd", key, {
+        "listings": {str(index[f]): entries for f, entries in listings.items() if f in index},
+        "targets": [inputs.stat_of(Path(t)) for t in targets],
+    })  # fmt: skip
+    return listings
+
+
+def _still_there(targets: Any) -> bool:
+    """Whether each library file kept with an ldd listing is the same file now."""
+    if not isinstance(targets, list):
+        return False
+    return all(
+        isinstance(kept, list) and kept and kept == inputs.stat_of(Path(kept[0]))
+        for kept in targets
+    )
 
 
 def _otool(

@@ -3,9 +3,11 @@
 Only what cannot change while its key stays the same is kept: the outcome of
 ``venv-relocation``'s experiment (keyed on the interpreter, the tool, the shell,
 ``PATH`` and the check's code), of ``packages``' import probe (keyed on the
-interpreter, ``sys.path`` and the installed distributions) and of ``jupyter``'s
-kernel search.  Keys are hashes; nothing kept here names the user,
-and a result never names this directory.
+interpreter, ``sys.path`` and the installed distributions), of ``jupyter``'s
+kernel search, and ``system-libs``' ldd listings (kept while every library they name
+is the same file).  Keys are hashes.  An ldd listing names library files as ldd
+printed them, some under the venv: it stays on this machine, and a result never
+names this directory.
 
 The directory: ``$ENVDECK_CACHE_DIR``, else ``$XDG_CACHE_HOME/envdeck``, else the
 platform's cache directory.  A directory that cannot be written turns the cache
