@@ -23,9 +23,18 @@ pytestmark = pytest.mark.browser
 
 ROWS = 45
 LINES = 90
+MATRICES = 5
 PAGES = {
-    "index.md": "# Shapes\n\n```{toctree}\napi\ntable\ncode\nshort\n```\n",
+    "index.md": "# Shapes\n\n```{toctree}\napi\ntable\ncode\nshort\nmath\n```\n",
     "short.md": "# Short\n\nOne line.\n",
+    # Raw TeX is a line each; drawn, each matrix is a third of the frame.
+    "math.md": "# Math\n\n## Matrices\n\n"
+    + "".join(
+        "```{math}\n\\begin{pmatrix}"
+        + "\\\\".join(f"a_{{{i}{j}}}" for j in range(8))
+        + "\\end{pmatrix}\n```\n\n"
+        for i in range(MATRICES)
+    ),
     "api.rst": "API\n===\n\nThe json module\n---------------\n\n"
     ".. automodule:: json\n   :members: dump, dumps, load, loads\n",
     "table.md": "# Table\n\n## Options\n\n| option | what it does |\n| --- | --- |\n"
@@ -54,6 +63,7 @@ WALK = """async () => {
       rows: [...slide.querySelectorAll("tbody tr")].map((r) => r.cells[0].textContent),
       code: [...slide.querySelectorAll("pre")].map((p) => p.textContent).join(""),
       dt: [...slide.querySelectorAll("dl.py > dt")].map((d) => d.id),
+      math: slide.querySelectorAll("mjx-container").length,
     });
   }
   return seen;
@@ -110,7 +120,7 @@ def walk(browser: Any, url: str, split: bool) -> list[dict[str, Any]]:
         context.close()
 
 
-@pytest.mark.parametrize("name", ["api", "table", "code"])
+@pytest.mark.parametrize("name", ["api", "table", "code", "math"])
 def test_a_long_page_goes_on_over_readable_slides(browser, deck, name):
     before = walk(browser, f"{deck}/{name}.html", split=False)
     assert any(s["scale"] < 0.7 or s["overflow"] for s in before), before
@@ -132,6 +142,8 @@ def test_a_long_page_goes_on_over_readable_slides(browser, deck, name):
         assert "".join(s["code"] for s in after).count("print(") == LINES
     if name == "api":
         assert len([d for s in after for d in s["dt"]]) == 4
+    if name == "math":
+        assert sum(s["math"] for s in after) == MATRICES
 
 
 def test_a_deck_waits_for_its_fonts_only_where_a_slide_comes_near_the_frame(browser, deck):
@@ -164,3 +176,29 @@ def test_a_deck_waits_for_its_fonts_only_where_a_slide_comes_near_the_frame(brow
         for route in held:
             route.continue_()
         context.close()
+
+
+def test_math_is_measured_once_mathjax_has_drawn_it(browser, deck):
+    """MathJax comes with `defer`, after the splitter starts: held back a second here,
+    the splitter waits for it rather than measuring the raw TeX."""
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    held: list[Any] = []
+    context.route("**/mathjax/tex-chtml.js", lambda route: held.append(route))
+    try:
+        page = context.new_page()
+        page.goto(f"{deck}/math.html", wait_until="commit")
+        page.wait_for_timeout(1000)
+        assert held, "MathJax was not asked for"
+        while held:
+            held.pop().continue_()
+        page.wait_for_function(
+            "document.documentElement.getAttribute('data-envdeck-fit') === 'ready'"
+        )
+        seen = page.evaluate(WALK)
+    finally:
+        for route in held:
+            route.continue_()
+        context.close()
+    assert sum(s["math"] for s in seen) == MATRICES
+    bad = [s for s in seen if s["scale"] < 0.7 or s["overflow"]]
+    assert not bad, bad

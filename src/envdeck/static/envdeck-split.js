@@ -24,10 +24,23 @@
   // Left where they are: speaker notes, label anchors.
   var STAY = "aside.notes, span[id]:empty";
 
+  // Sphinx writes MathJax's configuration into window.MathJax and loads MathJax with
+  // `defer`: it runs after this plugin starts, and before DOMContentLoaded.  Measured
+  // before it typesets, a slide holds raw TeX and grows once the math is drawn.
+  function typeset() {
+    var loaded = document.readyState === "loading"
+      ? new Promise(function (done) {
+        document.addEventListener("DOMContentLoaded", done, { once: true });
+      })
+      : Promise.resolve();
+    return loaded.then(function () {
+      var mathjax = window.MathJax;
+      return mathjax && mathjax.startup && mathjax.startup.promise;
+    });
+  }
+
   function settled() {
-    var mathjax = window.MathJax;
-    var math = mathjax && mathjax.startup && mathjax.startup.promise;
-    return Promise.all([document.fonts.ready, math || Promise.resolve()]);
+    return Promise.all([document.fonts.ready, typeset()]);
   }
 
   function isLeaf(section) {
