@@ -15,7 +15,7 @@ from test_checks_support import (
     make_wheel,
 )
 
-from envdeck.checks import CheckContext, Redactor, Status, run_check
+from envdeck.checks import CheckContext, Redactor, Status, environment, run_check
 from envdeck.checks.environment import data_dirs, kernel_dirs
 
 
@@ -35,10 +35,37 @@ def jupyter(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
     monkeypatch.setenv("JUPYTER_DATA_DIR", str(dirs["data"]))
     monkeypatch.delenv("XDG_DATA_HOME", raising=False)
     monkeypatch.delenv("JUPYTER_PREFER_ENV_PATH", raising=False)
+    _hide_the_runner_s_kernels(tmp_path, monkeypatch)
     others = [d for d in kernel_dirs() if d.is_dir() and any(d.iterdir())]
     if any(not str(d).startswith(str(tmp_path)) for d in others):
         pytest.skip(f"kernels are registered on this machine outside the test: {others}")
     return dirs
+
+
+def _hide_the_runner_s_kernels(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The environment running the tests is not the one under test: its own Jupyter
+    directories (where its ipykernel, which MyST-NB brings, registered a kernel) and
+    the system's are replaced by empty ones in tmp_path, for envdeck and for
+    jupyter_client alike; and jupyter_client does not add ipykernel's native kernel."""
+    env_dir, system_dir = tmp_path / "runner-env" / "share" / "jupyter", tmp_path / "system"
+    env_dir.mkdir(parents=True)
+    system_dir.mkdir()
+    monkeypatch.setattr(environment, "_running_env_dir", lambda: env_dir)
+    monkeypatch.setattr(environment, "_system_dirs", lambda: [system_dir])
+    paths = pytest.importorskip("jupyter_core.paths")
+    monkeypatch.setattr(paths, "ENV_JUPYTER_PATH", [str(env_dir)])
+    monkeypatch.setattr(paths, "SYSTEM_JUPYTER_PATH", [str(system_dir)])
+    kernelspec = pytest.importorskip("jupyter_client.kernelspec")
+    monkeypatch.setattr(kernelspec.KernelSpecManager, "ensure_native_kernel", False)
+
+
+@pytest.fixture
+def runner_without_kernels() -> None:
+    """For the tests whose project has no .venv, so that the check looks at the
+    environment running the tests: it must have no kernel of its own registered."""
+    own = Path(sys.prefix, "share", "jupyter", "kernels")
+    if own.is_dir() and any(own.iterdir()):
+        pytest.skip(f"the environment running the tests registers kernels in {own}")
 
 
 def kernel(directory: Path, name: str, argv: list[str], display: str = "", lang: str = "python"):
@@ -94,6 +121,7 @@ def test_jupyters_libraries_alone_are_not_jupyter(jupyter: dict[str, Path], tmp_
     assert "add ipykernel to this venv with `uv pip install ipykernel`" in result.summary
 
 
+@pytest.mark.usefixtures("runner_without_kernels")
 def test_kernel_running_this_venv_passes(jupyter: dict[str, Path]) -> None:
     kernel(jupyter["data"], "course", [sys.executable, *LAUNCH], "Course (3.x)")
     result = run_check("jupyter", CheckContext(project=jupyter["project"]))
@@ -106,6 +134,7 @@ def test_kernel_running_this_venv_passes(jupyter: dict[str, Path]) -> None:
     assert "kernel course runs this venv (1 kernel registered)" in result.summary
 
 
+@pytest.mark.usefixtures("runner_without_kernels")
 def test_without_jupyter_client_the_standard_directories_are_read(
     jupyter: dict[str, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -118,6 +147,7 @@ def test_without_jupyter_client_the_standard_directories_are_read(
     assert result.facts["running this venv"] == "course"
 
 
+@pytest.mark.usefixtures("runner_without_kernels")
 def test_kernel_of_another_venv_warns(jupyter: dict[str, Path], tmp_path: Path) -> None:
     other = make_venv(tmp_path / "other" / ".venv")
     kernel(jupyter["path"], "other", [str(other), *LAUNCH], "Other")
@@ -223,6 +253,7 @@ def test_python_kernel_runs_this_venv_when_jupyter_is_installed_in_it(
     assert "same" in result.facts["running this venv"].split(", ")
 
 
+@pytest.mark.usefixtures("runner_without_kernels")
 def test_jupyter_path_comes_first(jupyter: dict[str, Path], tmp_path: Path) -> None:
     kernel(jupyter["data"], "course", [str(tmp_path / "gone"), *LAUNCH], "Data dir")
     kernel(jupyter["path"], "course", [sys.executable, *LAUNCH], "Jupyter path")
@@ -246,7 +277,7 @@ def test_other_languages_and_broken_specs(jupyter: dict[str, Path]) -> None:
 
 
 def test_prefer_env_path(jupyter: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
-    env_dir = Path(sys.prefix, "share", "jupyter")
+    env_dir = environment._running_env_dir()
     monkeypatch.setenv("JUPYTER_PREFER_ENV_PATH", "0")
     order = data_dirs()
     assert order.index(jupyter["data"]) < order.index(env_dir)

@@ -104,6 +104,11 @@ def _user_data_dir() -> Path:
     return (Path(xdg) if xdg else home / ".local" / "share") / "jupyter"
 
 
+def _running_env_dir() -> Path:
+    """The running environment's Jupyter data directory."""
+    return Path(sys.prefix, "share", "jupyter")
+
+
 def _system_dirs() -> list[Path]:
     if os.name == "nt":
         programdata = os.environ.get("PROGRAMDATA")
@@ -118,7 +123,7 @@ def data_dirs(env_prefix: Path | None = None) -> list[Path]:
     the system's."""
     dirs = [Path(p).expanduser() for p in os.environ.get("JUPYTER_PATH", "").split(os.pathsep) if p]
     user = [_user_data_dir()]
-    envs = [Path(sys.prefix, "share", "jupyter")]
+    envs = [_running_env_dir()]
     if env_prefix is not None:
         envs.insert(0, env_prefix / "share" / "jupyter")
     prefer_env = env_flag("JUPYTER_PREFER_ENV_PATH")
