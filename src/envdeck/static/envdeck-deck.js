@@ -89,15 +89,41 @@
     document.documentElement.setAttribute("data-envdeck-pdf", "ready");
   }
 
-  // MathJax (loaded with `defer` on pages with math) typesets after the page
-  // loads and changes the slides' heights: measure once it is done.
-  function typeset() {
+  // MathJax typesets after the page loads and changes the slides' heights: measure
+  // once it is done.  Sphinx loads it with `defer` (Sphinx 9, or with a MathJax
+  // configuration) or `async` (Sphinx 8 without one), so it may run after
+  // DOMContentLoaded.  Resolves at once on a page without MathJax.
+  function startupOf() {
     var mathjax = window.MathJax;
-    if (mathjax && mathjax.startup && mathjax.startup.promise) {
-      return mathjax.startup.promise;
-    }
-    return Promise.resolve();
+    return (mathjax && mathjax.startup && mathjax.startup.promise) || null;
   }
+
+  function mathjaxLoaded() {
+    var script = document.querySelector('script[src*="mathjax" i]');
+    if (!script || startupOf()) return Promise.resolve();
+    // Fetched already (a timing entry exists): it ran, or failed, or runs next.
+    var fetched = window.performance && performance.getEntriesByName(script.src).length;
+    return new Promise(function (done) {
+      if (fetched) {
+        setTimeout(done, 0);
+        return;
+      }
+      script.addEventListener("load", done, { once: true });
+      script.addEventListener("error", done, { once: true });
+    });
+  }
+
+  function typeset() {
+    var parsed = document.readyState === "loading"
+      ? new Promise(function (done) {
+        document.addEventListener("DOMContentLoaded", done, { once: true });
+      })
+      : Promise.resolve();
+    return parsed.then(mathjaxLoaded).then(startupOf);
+  }
+
+  // The slide splitter (envdeck-split.js) measures after the same wait.
+  window.EnvdeckMath = { typeset: typeset };
 
   function settled() {
     return Promise.all([document.fonts.ready, typeset()]);

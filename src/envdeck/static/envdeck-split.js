@@ -24,19 +24,11 @@
   // Left where they are: speaker notes, label anchors.
   var STAY = "aside.notes, span[id]:empty";
 
-  // Sphinx writes MathJax's configuration into window.MathJax and loads MathJax with
-  // `defer`: it runs after this plugin starts, and before DOMContentLoaded.  Measured
-  // before it typesets, a slide holds raw TeX and grows once the math is drawn.
+  // MathJax changes heights once it has drawn the math, and it may run after this
+  // plugin starts: envdeck-deck.js (in every page of the deck) knows when it is done.
   function typeset() {
-    var loaded = document.readyState === "loading"
-      ? new Promise(function (done) {
-        document.addEventListener("DOMContentLoaded", done, { once: true });
-      })
-      : Promise.resolve();
-    return loaded.then(function () {
-      var mathjax = window.MathJax;
-      return mathjax && mathjax.startup && mathjax.startup.promise;
-    });
+    var math = window.EnvdeckMath;
+    return math ? math.typeset() : Promise.resolve();
   }
 
   function settled() {
@@ -301,7 +293,7 @@
       // make one overflow, and the deck starts at once.  Math changes heights when
       // it is typeset: then it always waits.  The measuring's layout also starts
       // the loads of the fonts the slides use, which settled() then waits for.
-      if (!nearlyFull(deck) && !window.MathJax) {
+      if (!nearlyFull(deck) && !window.MathJax && !document.querySelector('script[src*="mathjax" i]')) {
         document.documentElement.setAttribute("data-envdeck-split", "0");
         return Promise.resolve();
       }
