@@ -231,3 +231,12 @@ def shared_builds(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SharedBu
     shared = SharedBuilds(tmp_path_factory.mktemp("shared"))
     yield shared
     _fail_on_unread_warnings(shared.builds)
+
+
+@pytest.fixture(scope="session")
+def builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The course built as handout, deck, single page and LaTeX, once per session:
+    test_course.py and test_lesson.py read the same builds."""
+    from course_support import course_builds
+
+    return course_builds(tmp_path_factory.mktemp("course"))

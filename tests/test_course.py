@@ -8,13 +8,10 @@ the checks in the pages run for real on the machine that runs the tests.
 from __future__ import annotations
 
 import getpass
-import json
 import os
-import pickle
 import shutil
 import socket
 import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,9 +19,9 @@ from pathlib import Path
 import pytest
 from browser_support import LAUNCH_FLAGS, chromium_or_skip, each_slide, serve, shots_dir
 from bs4 import BeautifulSoup, Tag
+from course_support import CourseBuild
 
 from envdeck.config import OPTIONS
-from envdeck.envcheck.nodes import envcheck_node
 from envdeck.pdf import deck_pages
 from envdeck.warnings_ import EnvdeckWarning
 
@@ -50,62 +47,8 @@ CONSTRAINTS = {
 }
 
 
-@dataclass
-class CourseBuild:
-    out: Path
-    returncode: int
-    stderr: str
-
-    def html(self, name: str) -> BeautifulSoup:
-        return BeautifulSoup((self.out / name).read_text("utf8"), "html.parser")
-
-    def checks_by_id(self, docname: str) -> dict[str, str]:
-        """envcheck id -> check name, from the pickled doctree Sphinx wrote."""
-        with (self.out / ".doctrees" / f"{docname}.doctree").open("rb") as f:
-            doctree = pickle.load(f)
-        return {
-            node["ids"][0]: json.loads(node["key"])[0] for node in doctree.findall(envcheck_node)
-        }
-
-
-def sphinx_build(out: Path, *args: str) -> CourseBuild:
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "sphinx",
-            "-W",
-            "--keep-going",
-            "-q",
-            *args,
-            "-c",
-            ".",
-            "content",
-            str(out),
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    return CourseBuild(out, proc.returncode, proc.stderr)
-
-
 #: The workshop's slides after the five constraints (tests/test_lesson.py).
 WORKSHOP_SECTIONS = ("what-to-use-instead", "takeaways")
-
-
-@pytest.fixture(scope="session")
-def builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, CourseBuild]:
-    # Session-wide: tests/test_lesson.py reads the same builds.
-    base = tmp_path_factory.mktemp("course")
-    return {
-        "handout": sphinx_build(base / "handout"),
-        "deck": sphinx_build(base / "deck", "-D", "slide=1"),
-        "singlehtml": sphinx_build(base / "single", "-b", "singlehtml"),
-        "latex": sphinx_build(base / "latex", "-b", "latex"),
-    }
 
 
 @pytest.mark.parametrize("form", ["handout", "deck", "singlehtml", "latex"])

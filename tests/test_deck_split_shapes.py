@@ -180,7 +180,7 @@ def test_a_deck_waits_for_its_fonts_only_where_a_slide_comes_near_the_frame(brow
 
 
 def test_math_is_measured_once_mathjax_has_drawn_it(browser, deck):
-    """MathJax comes with `defer`, after the splitter starts: held back a second here,
+    """MathJax runs after the splitter starts (`defer` or `async`): held back here,
     the splitter waits for it rather than measuring the raw TeX."""
     context = browser.new_context(viewport={"width": 1280, "height": 720})
     held: list[Any] = []

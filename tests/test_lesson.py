@@ -1,15 +1,11 @@
 """The lesson as built: each fact a build can check, and the shape of the workshop.
 
-The course is built once for the session (``builds`` of tests/test_course.py, real
+The course is built once for the session (``builds`` in conftest.py, real
 ``sphinx-build`` runs of content/). The facts were verified by running the commands
 named in the lesson; here the built handout must state them and must no longer state
 what was found false, and where a check measures a fact, its output in the built page
 must say what the lesson says.
 """
-
-# The session's course builds are test_course's fixture, imported for pytest to find:
-# ruff's F811 takes each test's `builds` parameter for a redefinition.
-# ruff: noqa: F811
 
 from __future__ import annotations
 
@@ -18,13 +14,8 @@ import sys
 
 import pytest
 from bs4 import BeautifulSoup, Tag
-from test_course import (  # noqa: F401
-    CONSTRAINTS,
-    WORKSHOP_SECTIONS,
-    CourseBuild,
-    builds,
-    section,
-)
+from course_support import CourseBuild
+from test_course import CONSTRAINTS, WORKSHOP_SECTIONS, section
 
 #: Docutils' smart quotes, back to the source's straight ones.
 QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
