@@ -88,26 +88,34 @@ def test_import_probe_runs_again_when_a_distribution_is_installed(
 # --- jupyter: jupyter_client's kernel search is kept --------------------------------------
 
 
-JUPYTER_PROBE = """
+#: A check run in a new interpreter, as `envdeck check` runs it: its result, and
+#: whether it imported jupyter_client.
+CHILD_CHECK = """
 import json, sys
 from pathlib import Path
 from envdeck.checks import CheckContext, run_check
-result = run_check("jupyter", CheckContext(project=Path(sys.argv[1])))
+result = run_check(sys.argv[1], CheckContext(project=Path(sys.argv[2])))
 print(json.dumps([result.to_dict(), "jupyter_client" in sys.modules]))
 """
 
 
-def _jupyter_run(project: Path, env: dict[str, str]) -> tuple[dict[str, object], bool]:
+def _check_in_child(
+    name: str, project: Path, env: dict[str, str]
+) -> tuple[dict[str, object], bool]:
     done = subprocess.run(
-        [sys.executable, "-c", JUPYTER_PROBE, str(project)],
+        [sys.executable, "-c", CHILD_CHECK, name, str(project)],
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=300,
         env={**os.environ, **env, "PYTHONPATH": str(SRC)},
     )
     assert done.returncode == 0, done.stderr
     result, imported = json.loads(done.stdout.strip().splitlines()[-1])
     return result, imported
+
+
+def _jupyter_run(project: Path, env: dict[str, str]) -> tuple[dict[str, object], bool]:
+    return _check_in_child("jupyter", project, env)
 
 
 def test_jupyter_kernels_are_found_once_and_again_when_a_kernel_is_added(
@@ -177,25 +185,9 @@ def test_usercache_directory_follows_the_environment(monkeypatch: pytest.MonkeyP
 
 # --- venv-relocation: the experiment's outcome is kept -----------------------------------
 
-RELOCATION_PROBE = """
-import json, sys
-from pathlib import Path
-from envdeck.checks import CheckContext, run_check
-result = run_check("venv-relocation", CheckContext(project=Path(sys.argv[1])))
-print(json.dumps(result.to_dict()))
-"""
-
 
 def _relocation_run(project: Path, env: dict[str, str]) -> dict[str, object]:
-    done = subprocess.run(
-        [sys.executable, "-c", RELOCATION_PROBE, str(project)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, **env, "PYTHONPATH": str(SRC)},
-    )
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+    return _check_in_child("venv-relocation", project, env)[0]
 
 
 def test_venv_relocation_is_kept_and_made_again_when_path_changes(

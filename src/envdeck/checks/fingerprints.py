@@ -31,7 +31,7 @@ def fingerprint(name: str, ctx: CheckContext) -> str:
     except KeyError:
         check = None
     if check is not None:
-        parts.append(_code_stamp(check))
+        parts.append(code_stamp(check))
         project = Path(ctx.project).expanduser().absolute()
         for input_name in check.depends_on:
             try:
@@ -42,8 +42,9 @@ def fingerprint(name: str, ctx: CheckContext) -> str:
     return hashlib.sha256(blob).hexdigest()[:32]
 
 
-def _code_stamp(check: Check) -> list[Any]:
-    # A changed check (an upgrade of envdeck, or editing it) invalidates old results.
+def code_stamp(check: Check) -> list[Any]:
+    """envdeck's version and the check's module file: a changed check (an upgrade of
+    envdeck, or editing it) invalidates what was kept of it."""
     module = sys.modules.get(check.func.__module__)
     path = getattr(module, "__file__", None)
     stamp: list[Any] = [__version__]

@@ -14,9 +14,10 @@ from pathlib import Path, PureWindowsPath
 from typing import Any
 
 from . import inputs, usercache
-from .base import CheckContext, Findings, Outcome, Status, check
+from .base import CheckContext, Findings, Outcome, Status, check, get_check
 from .environment import choose_venv, env_of_program, same_place
 from .errors import CheckSkipped
+from .fingerprints import code_stamp
 from .pe import read_launcher
 from .tools import (
     Ran,
@@ -463,7 +464,7 @@ def venv_relocation_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outc
         inputs.interpreter(Path.cwd(), {}),
         [inputs.stat_of(Path(found)) for found in map(shutil.which, ("uv", "bash", "sh")) if found],
         os.environ.get("PATH", ""),
-        inputs.stat_of(Path(__file__)),
+        code_stamp(get_check("venv-relocation")),
     )
     kept = usercache.load("venv-relocation", key)
     if isinstance(kept, dict):

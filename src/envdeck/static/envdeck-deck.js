@@ -98,8 +98,12 @@
     return (mathjax && mathjax.startup && mathjax.startup.promise) || null;
   }
 
+  function mathjaxScript() {
+    return document.querySelector('script[src*="mathjax" i]');
+  }
+
   function mathjaxLoaded() {
-    var script = document.querySelector('script[src*="mathjax" i]');
+    var script = mathjaxScript();
     if (!script || startupOf()) return Promise.resolve();
     // Fetched already (a timing entry exists): it ran, or failed, or runs next.
     var fetched = window.performance && performance.getEntriesByName(script.src).length;
@@ -123,7 +127,10 @@
   }
 
   // The slide splitter (envdeck-split.js) measures after the same wait.
-  window.EnvdeckMath = { typeset: typeset };
+  window.EnvdeckMath = {
+    typeset: typeset,
+    onPage: function () { return Boolean(window.MathJax || mathjaxScript()); },
+  };
 
   function settled() {
     return Promise.all([document.fonts.ready, typeset()]);

@@ -31,6 +31,11 @@
     return math ? math.typeset() : Promise.resolve();
   }
 
+  function mathOnPage() {
+    var math = window.EnvdeckMath;
+    return math ? math.onPage() : Boolean(window.MathJax);
+  }
+
   function settled() {
     return Promise.all([document.fonts.ready, typeset()]);
   }
@@ -293,7 +298,7 @@
       // make one overflow, and the deck starts at once.  Math changes heights when
       // it is typeset: then it always waits.  The measuring's layout also starts
       // the loads of the fonts the slides use, which settled() then waits for.
-      if (!nearlyFull(deck) && !window.MathJax && !document.querySelector('script[src*="mathjax" i]')) {
+      if (!nearlyFull(deck) && !mathOnPage()) {
         document.documentElement.setAttribute("data-envdeck-split", "0");
         return Promise.resolve();
       }
