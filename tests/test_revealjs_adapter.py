@@ -94,6 +94,23 @@ def test_the_deck_theme_and_a_page_s_own_theme(build):
     assert revealjs.page_themes(built.doctree("other")) == {"moon"}
 
 
+def test_page_themes_are_kept_as_pages_are_read_in_parallel_and_again(build):
+    # The deck copies the themes' files from what the environment kept when the
+    # pages were read (merged from -j readers), not from the doctrees on disk.
+    orphan = "---\norphan: true\n---\n"
+    pages = {**PAGES, **{f"p{n}.md": f"{orphan}# P{n}\n\nText.\n" for n in range(6)}}
+    pages["p3.md"] = f"{orphan}# P3\n\n```{{revealjs-slide}}\n:theme: sky\n```\n\nText.\n"
+    theme = "_static/revealjs/dist/theme"
+    built = build(pages, confoverrides={"slide": "1"}, parallel=2)
+    assert built.warnings == ""
+    assert revealjs.themes_of_pages(built.app.env) == {"moon", "sky"}
+    assert (built.outdir / theme / "sky.css").is_file()
+    # The page no longer sets a theme: read again, it is forgotten.
+    (built.srcdir / "p3.md").write_text(f"{orphan}# P3\n\nText.\n", "utf8")
+    again = build(None, confoverrides={"slide": "1"})
+    assert revealjs.themes_of_pages(again.app.env) == {"moon"}
+
+
 def test_sections_nest_as_reveal_js_stacks(build):
     # RevealjsSlideTranslator nests `###` inside its `##`: a vertical stack.
     built = build(PAGES, confoverrides={"slide": "1"})

@@ -77,7 +77,12 @@ def closing_slide(app: Sphinx, pagename: str) -> str:
             f'<section class="envdeck-closing-slide">\n<h2>{escape(heading)}</h2>\n'
             f'<ol class="envdeck-lessons">\n{items}</ol>\n</section>\n'
         )
-    relations = env.collect_relations().get(pagename)
+    # The HTML builder collects the relations once per build (prepare_writing);
+    # collecting them again per page walks the whole toctree each time.
+    all_relations = getattr(app.builder, "relations", None)
+    if all_relations is None:
+        all_relations = env.collect_relations()
+    relations = all_relations.get(pagename)
     if not relations:
         return ""
     parent, _previous, following = relations

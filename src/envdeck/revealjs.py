@@ -98,6 +98,43 @@ def page_themes(doctree: nodes.document) -> set[str]:
     return {str(node["theme"]) for node in doctree.findall(revealjs_slide) if node.get("theme")}
 
 
+#: The themes each page sets, kept in the environment as pages are read: the deck
+#: copies their files without reading every doctree back from disk.
+_PAGE_THEMES = "envdeck_page_themes"
+
+
+def _kept_themes(env: BuildEnvironment) -> dict[str, set[str]]:
+    if not hasattr(env, _PAGE_THEMES):
+        setattr(env, _PAGE_THEMES, {})
+    kept: dict[str, set[str]] = getattr(env, _PAGE_THEMES)
+    return kept
+
+
+def note_page_themes(app: Sphinx, doctree: nodes.document) -> None:
+    kept = _kept_themes(app.env)
+    themes = page_themes(doctree)
+    if themes:
+        kept[app.env.docname] = themes
+    else:
+        kept.pop(app.env.docname, None)
+
+
+def purge_page_themes(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+    _kept_themes(env).pop(docname, None)
+
+
+def merge_page_themes(
+    app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment
+) -> None:
+    theirs = _kept_themes(other)
+    _kept_themes(env).update({doc: theirs[doc] for doc in docnames if doc in theirs})
+
+
+def themes_of_pages(env: BuildEnvironment) -> set[str]:
+    """The themes the pages of the project set (:func:`page_themes`)."""
+    return set().union(*_kept_themes(env).values())
+
+
 def deck_handlers(registry: Any) -> Iterable[tuple[str, tuple[Callable[..., Any], Any]]]:
     """The node handlers sphinx-revealjs registers for decks and not for ``html``
     (``revealjs-break``, …): a deck builder named ``html`` puts them back."""
@@ -113,7 +150,8 @@ def setup_revealjs(app: Sphinx) -> None:
     app.setup_extension("sphinx_revealjs")
     # It declares parallel_read_safe False, which makes `-j` builds serial with a
     # warning (an error under -W).  Its directives only build nodes and keep nothing
-    # in the environment, so reading in parallel is safe (tests/test_slides.py
+    # in the environment (the themes envdeck keeps are merged), so reading in
+    # parallel is safe (tests/test_slides.py
     # builds with parallel=2 under warning checks).
     app.extensions["sphinx_revealjs"].parallel_read_safe = True
     # It gives its nodes no man-page handlers: a man build of a page using its
@@ -121,3 +159,6 @@ def setup_revealjs(app: Sphinx) -> None:
     for node in (revealjs_vertical, revealjs_section, revealjs_break, revealjs_slide):
         app.add_node(node, override=True, man=(skip_node, None))
     app.add_node(revealjs_fragments, override=True, man=(not_write, not_write))
+    app.connect("doctree-read", note_page_themes)
+    app.connect("env-purge-doc", purge_page_themes)
+    app.connect("env-merge-info", merge_page_themes)

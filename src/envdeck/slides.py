@@ -62,8 +62,8 @@ from .revealjs import (
     engine,
     is_deck,
     page_context,
-    page_themes,
     setup_revealjs,
+    themes_of_pages,
 )
 from .translations import _, __
 from .warnings_ import LOGGER, EnvdeckWarning, warn
@@ -393,15 +393,8 @@ class DeckBuilder(RevealjsBuilder):
         return {path for path in wanted if path.startswith("revealjs/")}
 
     def used_themes(self) -> set[str]:
-        themes = {self.config.revealjs_style_theme}
         # sphinx-revealjs's `revealjs-slide` directive can set a page's theme.
-        for docname in sorted(self.env.found_docs):
-            try:
-                doctree = self.env.get_doctree(docname)
-            except FileNotFoundError:
-                continue
-            themes |= page_themes(doctree)
-        return themes
+        return {self.config.revealjs_style_theme} | themes_of_pages(self.env)
 
 
 class HTMLDeckBuilder(DeckBuilder):
