@@ -167,6 +167,34 @@ def test_a_lockfile_is_parsed_once_and_each_reader_gets_its_own_copy(tmp_path: P
     assert read_lock(lockfile).packages[0].version != second.packages[0].version
 
 
+def test_a_parsed_lockfile_is_kept_between_runs_on_its_content(tmp_path: Path, cache: Path) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "uv.lock").write_bytes((REPO / "uv.lock").read_bytes())
+    env = {"ENVDECK_CACHE_DIR": str(cache)}
+    first, _ = _check_in_child("lockfile", project, env)
+    [kept] = list((cache / "uv-lock").glob("*.json"))
+
+    # Kept: what the next run reads is the kept parse (marked here), not the file.
+    marked = json.loads(kept.read_text("utf8"))
+    marked["requires_python"] = ">=3.99"
+    kept.write_text(json.dumps(marked), "utf8")
+    second, _ = _check_in_child("lockfile", project, env)
+    assert _facts_of(second)["requires-python"] == ">=3.99"
+    assert _facts_of(first)["requires-python"] != ">=3.99"
+
+    # The file changes: parsed again, and kept under its new content.
+    text = (project / "uv.lock").read_text("utf8")
+    (project / "uv.lock").write_text(text + "\n", "utf8")
+    third, _ = _check_in_child("lockfile", project, env)
+    assert _facts_of(third) == _facts_of(first)
+    assert len(list((cache / "uv-lock").glob("*.json"))) == 2
+
+
+def _facts_of(result: dict[str, object]) -> dict[str, str]:
+    return dict(result["facts"])  # type: ignore[call-overload]
+
+
 def test_installed_distributions_are_read_again_after_an_install(tmp_path: Path) -> None:
     python = make_venv(tmp_path / "env")
     site = site_packages(tmp_path / "env")

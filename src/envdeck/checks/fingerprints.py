@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import sys
 from pathlib import Path
 from typing import Any
 
-from .. import __version__
-from . import inputs
+from . import inputs, usercache
 from .base import Check, CheckContext, get_check
 
 
@@ -45,13 +42,4 @@ def fingerprint(name: str, ctx: CheckContext) -> str:
 def code_stamp(check: Check) -> list[Any]:
     """envdeck's version and the check's module file: a changed check (an upgrade of
     envdeck, or editing it) invalidates what was kept of it."""
-    module = sys.modules.get(check.func.__module__)
-    path = getattr(module, "__file__", None)
-    stamp: list[Any] = [__version__]
-    if path:
-        try:
-            st = os.stat(path)
-            stamp += [st.st_mtime_ns, st.st_size]
-        except OSError:
-            pass
-    return stamp
+    return usercache.module_stamp(check.func.__module__)

@@ -1,6 +1,7 @@
 """What the costly checks keep between runs, in the user's cache directory.
 
-Only what cannot change while its key stays the same is kept: the outcome of
+Only what cannot change while its key stays the same is kept: ``uv.lock`` as parsed
+(keyed on its content), the outcome of
 ``venv-relocation``'s experiment (keyed on the interpreter, the tool, the shell,
 ``PATH`` and the check's code), of ``packages``' import probe (keyed on the
 interpreter, ``sys.path`` and the installed distributions), of ``jupyter``'s
@@ -26,6 +27,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from .. import __version__
+
 #: Bumped when what is kept changes shape.
 VERSION = "1"
 
@@ -44,6 +47,20 @@ def cache_dir() -> Path:
         local = os.environ.get("LOCALAPPDATA")
         return (Path(local) if local else home / "AppData" / "Local") / "envdeck" / "Cache"
     return home / ".cache" / "envdeck"
+
+
+def module_stamp(name: str) -> list[Any]:
+    """envdeck's version and the file of module ``name``: what was kept of that code's
+    work is stale once envdeck is upgraded or the file edited."""
+    path = getattr(sys.modules.get(name), "__file__", None)
+    stamp: list[Any] = [__version__]
+    if path:
+        try:
+            st = os.stat(path)
+            stamp += [st.st_mtime_ns, st.st_size]
+        except OSError:
+            pass
+    return stamp
 
 
 def key_of(*parts: Any) -> str:
