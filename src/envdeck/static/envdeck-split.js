@@ -260,19 +260,23 @@
     return tall;
   }
 
+  // The leaf slides that come near the frame (NEAR of its height) in the fonts that
+  // are in now: one layout of the whole deck.
   function nearlyFull(deck) {
     var config = deck.getConfig();
     var slides = document.querySelector(".reveal .slides");
-    if (!slides) return false;
+    if (!slides) return [];
     var restore = measuring(slides, config);
     try {
-      return overflowing(slides, config.height * NEAR).length > 0;
+      return overflowing(slides, config.height * NEAR);
     } finally {
       restore();
     }
   }
 
-  function split(deck) {
+  // Split the slides taller than the frame.  `near` (no math on the page): only
+  // those can be, each measured alone, not the whole deck laid out again.
+  function split(deck, near) {
     var config = deck.getConfig();
     if (typeof config.envdeckContinued === "string" && config.envdeckContinued) {
       CONT = " " + config.envdeckContinued;
@@ -282,7 +286,7 @@
     var restore = measuring(slides, config);
     try {
       var added = 0;
-      var tall = overflowing(slides, config.height);
+      var tall = near || overflowing(slides, config.height);
       for (var i = 0; i < tall.length; i++) added += splitSlide(tall[i], config.height);
       document.documentElement.setAttribute("data-envdeck-split", String(added));
     } finally {
@@ -295,14 +299,17 @@
     init: function (deck) {
       // Waiting for the theme's fonts delays the deck by their download.  Where no
       // slide comes near the frame in the fonts that are in now, no text font can
-      // make one overflow, and the deck starts at once.  Math changes heights when
-      // it is typeset: then it always waits.  The measuring's layout also starts
-      // the loads of the fonts the slides use, which settled() then waits for.
-      if (!nearlyFull(deck) && !mathOnPage()) {
+      // make one overflow, and the deck starts at once; else only the slides near
+      // it are measured again.  The measuring's layout also starts the loads of the
+      // fonts the slides use, which settled() then waits for.  Math changes heights
+      // when it is typeset: then the whole deck is measured again once it is.
+      var near = nearlyFull(deck);
+      var math = mathOnPage();
+      if (!near.length && !math) {
         document.documentElement.setAttribute("data-envdeck-split", "0");
         return Promise.resolve();
       }
-      return settled().then(function () { split(deck); });
+      return settled().then(function () { split(deck, math ? null : near); });
     },
   };
 })();
