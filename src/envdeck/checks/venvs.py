@@ -8,6 +8,7 @@ import re
 import shutil
 import sys
 import tempfile
+import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path, PureWindowsPath
@@ -372,21 +373,34 @@ def _bundled_pip() -> Path | None:
     return wheels[-1] if wheels else None
 
 
+def _unpacked_pip(scratch: Path) -> Path:
+    """The bundled pip wheel unpacked into the experiment's directory, once: from a
+    zip, Python cannot keep the bytecode of pip's modules (2 s of CPU per start)."""
+    target = scratch / "bundled-pip"
+    if not target.is_dir():
+        wheel = _bundled_pip()
+        assert wheel is not None  # _make_with_venv skipped otherwise
+        with zipfile.ZipFile(wheel) as archive:
+            archive.extractall(target)
+    return target / "pip"
+
+
 def _install(tool: str, venv: Path, wheels: list[Path]) -> None:
     python = venv_program(venv, "python")
+    extra_env = None
     if tool == "venv":
-        pip = _bundled_pip()
-        assert pip is not None  # _make_with_venv skipped otherwise
-        # pip runs from its bundled wheel: installing pip itself would take seconds.
-        args = [str(python), str(pip / "pip"), "install", "--no-index", "--no-deps"]
-        args += ["--no-cache-dir", "--disable-pip-version-check", "--quiet"]
+        # pip runs from the bundled wheel, unpacked: installing pip itself would take
+        # seconds, and run from the zip it compiles its modules on every start.
+        args = [str(python), str(_unpacked_pip(venv.parent.parent)), "install", "--no-index"]
+        args += ["--no-deps", "--no-cache-dir", "--disable-pip-version-check", "--quiet"]
+        extra_env = {"PYTHONDONTWRITEBYTECODE": ""}  # the second install reuses the first's
     else:
         # A cache of the experiment's own (never the user's), shared by its two
         # installs: the second one reuses what uv learned about the interpreter.
         cache = venv.parent.parent / "uv-cache"
         args = [tool_path("uv"), "pip", "install", "--python", str(python), "--offline"]
         args += ["--no-index", "--cache-dir", str(cache), "--no-deps", "--no-config", "--quiet"]
-    installed = run([*args, *map(str, wheels)])
+    installed = run([*args, *map(str, wheels)], extra_env=extra_env)
     if not installed.ok:
         raise RuntimeError(f"installing failed: {installed.output}")
 
