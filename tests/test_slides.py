@@ -418,6 +418,47 @@ revealjs_script_plugins = [{"name": "RevealZoom", "src": "revealjs/plugin/zoom/z
     assert "RevealZoom" in script.text and "RevealNotes" in script.text
 
 
+def test_reveal_js_s_highlight_plugin_is_left_out_and_steps_still_work(build):
+    # A conf.py written for sphinx-revealjs lists highlight.js (1 MB) and a style for
+    # it; envdeck colours code when it builds, line-number steps included.
+    conf = """\
+extensions = ["envdeck"]
+revealjs_script_plugins = [
+    {"name": "RevealHighlight", "src": "revealjs/plugin/highlight/highlight.js"},
+    {"name": "RevealZoom", "src": "revealjs/plugin/zoom/zoom.js"},
+]
+revealjs_css_files = ["revealjs/plugin/highlight/zenburn.css", "custom.css"]
+"""
+    page = (
+        "# Deck\n\n## Code\n\n```{revealjs-code-block} python\n:data-line-numbers: 1|2\n\n"
+        "a = 1\nb = 2\n```\n"
+    )
+    built = build({"index.md": page, "_static/custom.css": ""}, conf=conf,
+                  confoverrides={"slide": "1", "html_static_path": ["_static"]})  # fmt: skip
+    assert "leaves out reveal.js's highlight plugin (RevealHighlight)" in built.status
+    assert not (built.outdir / "_static/revealjs/plugin/highlight").exists()
+    assert (built.outdir / "_static/revealjs/plugin/zoom/zoom.js").is_file()
+    html = built.html()
+    script = next(s for s in html.find_all("script") if "Reveal.initialize" in s.text)
+    assert "RevealHighlight" not in script.text and "RevealZoom" in script.text
+    links = [link["href"] for link in html.select("link[rel=stylesheet]")]
+    assert not any("highlight" in href for href in links)
+    assert any(href.startswith("_static/custom.css") for href in links)
+    # One coloured block per step, as reveal.js's plugin would step through them.
+    assert len(html.select("div.highlight")) == 2
+
+
+def test_a_handout_says_nothing_of_the_highlight_plugin(build):
+    conf = """\
+extensions = ["envdeck"]
+revealjs_script_plugins = [
+    {"name": "RevealHighlight", "src": "revealjs/plugin/highlight/highlight.js"},
+]
+"""
+    built = build({"index.md": "# Handout\n\nText.\n"}, conf=conf)
+    assert "highlight plugin" not in built.status
+
+
 def test_a_remote_or_missing_reveal_file_warns(build):
     conf = """\
 extensions = ["envdeck"]

@@ -83,6 +83,11 @@ NOTES_PLUGIN = {"name": "RevealNotes", "src": "revealjs/plugin/notes/notes.js"}
 #: envdeck's plugin that continues a slide too tall for the frame on the next ones.
 SPLIT_JS = "envdeck-split.js"
 SPLIT_PLUGIN = {"name": "EnvdeckSplit", "src": SPLIT_JS}
+#: reveal.js's highlight.js plugin (1 MB) and its style sheets: envdeck colours code
+#: when it builds (deck_code.py, line-number steps included), so the plugin finds no
+#: ``pre code`` to colour.  Decks written for sphinx-revealjs list them.
+HIGHLIGHT_PLUGIN = "RevealHighlight"
+HIGHLIGHT_FILES = "revealjs/plugin/highlight/"
 
 #: reveal.js themes with a dark background, which get a dark Pygments style.
 DARK_THEMES = frozenset({"black", "black-contrast", "blood", "dracula", "league", "moon", "night"})
@@ -134,7 +139,7 @@ def configure_revealjs(app: Sphinx, config: Config) -> None:
         # Links to a section (toctree entries, cross-references) open its slide.
         config.revealjs_use_section_ids = True
 
-    plugins = list(config.revealjs_script_plugins or [])
+    plugins = leave_out_highlight_js(app, config)
     for plugin in (NOTES_PLUGIN, SPLIT_PLUGIN):
         if not any(p.get("name") == plugin["name"] for p in plugins if isinstance(p, dict)):
             plugins.append(dict(plugin))
@@ -145,6 +150,21 @@ def configure_revealjs(app: Sphinx, config: Config) -> None:
         # or `dirhtml` gives the deck, as `revealjs` / `dirrevealjs` do.
         app.add_builder(HTMLDeckBuilder, override=True)
         app.add_builder(DirectoryHTMLDeckBuilder, override=True)
+
+
+def leave_out_highlight_js(app: Sphinx, config: Config) -> list[Any]:
+    """The user's reveal.js plugins without :data:`HIGHLIGHT_PLUGIN`; its style sheets
+    leave ``revealjs_css_files`` too (at config-inited: changed later, the config would
+    differ from the one the environment kept, and every build would read every page).
+    A deck build says so in one line (:func:`check_deck_flag`)."""
+    plugins = list(config.revealjs_script_plugins or [])
+    kept = [p for p in plugins if not (isinstance(p, dict) and p.get("name") == HIGHLIGHT_PLUGIN)]
+    css = list(config.revealjs_css_files or [])
+    kept_css = [c for c in css if not (isinstance(c, str) and c.startswith(HIGHLIGHT_FILES))]
+    if len(kept) < len(plugins) or len(kept_css) < len(css):
+        config.revealjs_css_files = kept_css
+        app._envdeck_left_out_highlight_js = True  # type: ignore[attr-defined]
+    return kept
 
 
 def check_deck_flag(app: Sphinx) -> None:
@@ -175,6 +195,14 @@ def check_deck_flag(app: Sphinx) -> None:
         left_out = [page for page, kept in pages if not kept]
         if left_out:
             LOGGER.info(__("envdeck: the deck leaves out %s"), __(" and ").join(left_out))
+        if getattr(app, "_envdeck_left_out_highlight_js", False):
+            LOGGER.info(
+                __(
+                    "envdeck: the deck leaves out reveal.js's highlight plugin (%s), "
+                    "which conf.py lists: envdeck colours code when it builds"
+                ),
+                HIGHLIGHT_PLUGIN,
+            )
 
 
 # --- the translator -----------------------------------------------------------
