@@ -447,3 +447,24 @@ def test_gpu_fake_libcuda_without_a_device_skips(
     result = run_check("gpu", CheckContext(project=tmp_path, timeout=20))
     assert result.status is Status.SKIP
     assert result.summary == "libcuda loads but sees no GPU (cuInit error 100)"
+
+
+def test_extension_modules_are_found_where_a_walk_finds_them(tmp_path: Path) -> None:
+    # What os.walk found, without entering what holds no modules: vendored libraries,
+    # bytecode, metadata, and (as os.walk) symlinked folders.
+    from envdeck.checks.native import _extension_modules
+
+    site = tmp_path / "site-packages"
+    wanted = [site / "pkg" / f"_fast{EXT}", site / "pkg" / "sub" / "deep" / f"_deeper{EXT}"]
+    skipped = [
+        site / "pkg.libs" / f"libvendored{EXT}",
+        site / "pkg" / "__pycache__" / f"stray{EXT}",
+        site / "pkg-1.0.dist-info" / f"stray{EXT}",
+        site / "pkg" / f"not-a-module{EXT}",
+        site / "pkg" / "notes.txt",
+    ]
+    for path in wanted + skipped:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"")
+    (site / "linked").symlink_to(site / "pkg", target_is_directory=True)
+    assert _extension_modules([site, tmp_path / "missing"]) == sorted(wanted)

@@ -150,9 +150,9 @@ def setup_revealjs(app: Sphinx) -> None:
     app.setup_extension("sphinx_revealjs")
     # It declares parallel_read_safe False, which makes `-j` builds serial with a
     # warning (an error under -W).  Its directives only build nodes and keep nothing
-    # in the environment (the themes envdeck keeps are merged), so reading in
-    # parallel is safe (tests/test_slides.py
-    # builds with parallel=2 under warning checks).
+    # in the environment (the page themes envdeck keeps are merged), so reading in
+    # parallel is safe (tests/test_slides.py builds with parallel=2 under warning
+    # checks).
     app.extensions["sphinx_revealjs"].parallel_read_safe = True
     # It gives its nodes no man-page handlers: a man build of a page using its
     # directives would crash.  Skip them, as its text handlers do.

@@ -100,17 +100,27 @@ class Libraries:
 def _extension_modules(site_dirs: Iterable[Path]) -> list[Path]:
     suffixes = tuple(machinery.EXTENSION_SUFFIXES)
     found = []
-    for top in site_dirs:
-        for directory, dirs, files in os.walk(top):
-            # Libraries vendored by auditwheel (pkg.libs) or delocate (.dylibs) are
-            # what modules load, not modules.
-            dirs[:] = [d for d in dirs if not d.endswith((".libs", ".dylibs"))]
-            found += [
-                Path(directory, f)
-                for f in files
-                if f.endswith(suffixes) and f.split(".")[0].isidentifier()
-            ]
+    # os.walk, without its extra stat of every directory: a venv has thousands.
+    folders = [os.fspath(top) for top in site_dirs]
+    while folders:
+        try:
+            with os.scandir(folders.pop()) as entries:
+                for entry in entries:
+                    name = entry.name
+                    if entry.is_dir():
+                        if not entry.is_symlink() and not _holds_no_modules(name):
+                            folders.append(entry.path)
+                    elif name.endswith(suffixes) and name.split(".")[0].isidentifier():
+                        found.append(Path(entry.path))
+        except OSError:
+            continue  # unreadable, or gone: as os.walk, which skips it
     return sorted(found)
+
+
+def _holds_no_modules(folder: str) -> bool:
+    # Libraries vendored by auditwheel (pkg.libs) or delocate (.dylibs) are what
+    # modules load, not modules; bytecode and metadata folders hold none.
+    return folder == "__pycache__" or folder.endswith((".libs", ".dylibs", ".dist-info"))
 
 
 def _ldd(
