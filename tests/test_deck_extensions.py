@@ -112,6 +112,39 @@ def test_the_handout_does_not_warn_about_its_own_links(build):
     assert "envdeck.slides" not in built.warnings
 
 
+BOOK_PAGE = """\
+# Book
+
+## Beside
+
+Text of the slide.
+
+```{margin} A note
+Beside the text.
+```
+
+More text.
+"""
+
+
+@pytest.mark.parametrize("slide", ["1", "0"])
+def test_the_book_theme_s_margin_is_known_in_the_deck(build, slide):
+    # A deck is written with reveal.js's theme: sphinx-book-theme, which registers
+    # `margin`, is not loaded.  envdeck registers the directive for the deck.
+    conf = 'extensions = ["envdeck"]\nhtml_theme = "sphinx_book_theme"\n'
+    built = build({"index.md": BOOK_PAGE}, conf=conf, confoverrides={"slide": slide})
+    aside = built.html().select_one("aside.margin.sidebar")
+    assert aside is not None
+    assert aside.select_one(".sidebar-title").get_text() == "A note"
+    assert "Beside the text." in aside.get_text()
+
+
+def test_without_the_book_theme_margin_stays_unknown(build):
+    # Registered only for the theme's pages: another project keeps its own warning.
+    built = build({"index.md": BOOK_PAGE}, confoverrides={"slide": "1"})
+    assert "Unknown directive type: 'margin'" in built.warnings
+
+
 # --- in the browser ----------------------------------------------------------------
 
 

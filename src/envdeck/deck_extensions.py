@@ -5,11 +5,17 @@ A deck page is an HTML page: what the html builder gives an extension's files
 the deck gives them too, so that sphinx-copybutton, sphinx-tabs and the like work
 on slides.  A file the deck would load from the network is named in one
 ``[envdeck.slides]`` warning: a deck is shown in rooms without a network.
+
+A deck is written with reveal.js's theme, so the project's HTML theme is not loaded,
+nor the directives it registers for its pages: those a deck knows how to show are
+registered on their own (:func:`register_theme_directives`).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
+
+from sphinx.util.docutils import is_directive_registered
 
 from .translations import __
 from .warnings_ import EnvdeckWarning, warn
@@ -69,6 +75,24 @@ def warn_remote_assets(
             )
 
 
+def register_theme_directives(app: Sphinx) -> None:
+    """sphinx-book-theme's ``margin`` (Jupyter Book's too), a docutils sidebar: on a
+    slide, a box beside the text.  Registered without loading the theme, whose page
+    handlers expect its own templates."""
+    from .slides import is_deck
+
+    if not is_deck(app.builder) or app.config.html_theme != "sphinx_book_theme":
+        return
+    if is_directive_registered("margin"):
+        return
+    try:
+        from sphinx_book_theme.directives import Margin
+    except ImportError:
+        return  # the theme is not installed: the html build fails the same way
+    app.add_directive("margin", Margin)
+
+
 def setup_deck_extensions(app: Sphinx) -> None:
+    app.connect("builder-inited", register_theme_directives)
     # Last: after every extension has added its page's files.
     app.connect("html-page-context", warn_remote_assets, priority=900)
