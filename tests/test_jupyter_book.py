@@ -196,7 +196,10 @@ def test_uv_add_jupyter_book_and_envdeck_resolves(tmp_path: Path) -> None:
     project = tmp_path / "course"
     uv_or_skip("init", "--quiet", "--bare", "--no-workspace", "--python", sys.executable,
                project, cwd=tmp_path)  # fmt: skip
-    uv_or_skip("add", "--quiet", "--no-sync", "jupyter-book<2", REPO, cwd=project)
+    # The interpreter named again: uv add looks on PATH for one that requires-python
+    # (this one's version and later) allows, and downloads one where PATH has none.
+    uv_or_skip("add", "--quiet", "--no-sync", "--python", sys.executable,
+               "jupyter-book<2", REPO, cwd=project)  # fmt: skip
     lock = (project / "uv.lock").read_text()
     for name, major in (("jupyter-book", "1"), ("sphinx", "7")):
         found = re.search(rf'\nname = "{name}"\nversion = "{major}\.[^"]*"', lock)
