@@ -418,10 +418,8 @@ revealjs_script_plugins = [{"name": "RevealZoom", "src": "revealjs/plugin/zoom/z
     assert "RevealZoom" in script.text and "RevealNotes" in script.text
 
 
-def test_reveal_js_s_highlight_plugin_is_left_out_and_steps_still_work(build):
-    # A conf.py written for sphinx-revealjs lists highlight.js (1 MB) and a style for
-    # it; envdeck colours code when it builds, line-number steps included.
-    conf = """\
+#: A conf.py written for sphinx-revealjs: highlight.js (1 MB) and a style for it.
+HIGHLIGHT_JS_CONF = """\
 extensions = ["envdeck"]
 revealjs_script_plugins = [
     {"name": "RevealHighlight", "src": "revealjs/plugin/highlight/highlight.js"},
@@ -429,11 +427,15 @@ revealjs_script_plugins = [
 ]
 revealjs_css_files = ["revealjs/plugin/highlight/zenburn.css", "custom.css"]
 """
+
+
+def test_reveal_js_s_highlight_plugin_is_left_out_and_steps_still_work(build):
+    # envdeck colours code when it builds, line-number steps included.
     page = (
         "# Deck\n\n## Code\n\n```{revealjs-code-block} python\n:data-line-numbers: 1|2\n\n"
         "a = 1\nb = 2\n```\n"
     )
-    built = build({"index.md": page, "_static/custom.css": ""}, conf=conf,
+    built = build({"index.md": page, "_static/custom.css": ""}, conf=HIGHLIGHT_JS_CONF,
                   confoverrides={"slide": "1", "html_static_path": ["_static"]})  # fmt: skip
     assert "leaves out reveal.js's highlight plugin (RevealHighlight)" in built.status
     assert not (built.outdir / "_static/revealjs/plugin/highlight").exists()
@@ -449,13 +451,7 @@ revealjs_css_files = ["revealjs/plugin/highlight/zenburn.css", "custom.css"]
 
 
 def test_a_handout_says_nothing_of_the_highlight_plugin(build):
-    conf = """\
-extensions = ["envdeck"]
-revealjs_script_plugins = [
-    {"name": "RevealHighlight", "src": "revealjs/plugin/highlight/highlight.js"},
-]
-"""
-    built = build({"index.md": "# Handout\n\nText.\n"}, conf=conf)
+    built = build({"index.md": "# Handout\n\nText.\n"}, conf=HIGHLIGHT_JS_CONF)
     assert "highlight plugin" not in built.status
 
 
