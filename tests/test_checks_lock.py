@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from importlib import metadata
 from pathlib import Path
@@ -15,10 +16,11 @@ from test_checks_support import (
     git,
     install,
     make_wheel,
+    needs_uv,
     uv,
 )
 
-from envdeck.checks import CheckContext, Redactor, Status, run_check, uvlock
+from envdeck.checks import CheckContext, CheckResult, Redactor, Status, run_check, uvlock
 from envdeck.checks.locking import declared_differences, pins
 from envdeck.checks.uvlock import LockError, read_lock
 
@@ -88,6 +90,67 @@ def test_stale_lockfile_fails(course: Path) -> None:
     assert result.status is Status.FAIL
     assert "uv.lock is out of date with pyproject.toml (run `uv lock`)" in result.summary
     assert result.facts["fresh"].startswith("out of date")
+
+
+def test_uv_s_answer_is_kept_until_what_uv_reads_changes(
+    course: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # uv on PATH is a script that counts its runs, then runs the real uv.
+    real = needs_uv()
+    folder = tmp_path / "counting-bin"
+    folder.mkdir()
+    runs_log = tmp_path / "uv-runs"
+    script = folder / "uv"
+    script.write_text(f'#!/bin/sh\necho run >> "{runs_log}"\nexec "{real}" "$@"\n')
+    script.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{folder}{os.pathsep}{os.environ['PATH']}")
+
+    def lockfile() -> CheckResult:
+        return run_check("lockfile", CheckContext(project=course, timeout=30))
+
+    def runs() -> int:
+        return len(runs_log.read_text().splitlines()) if runs_log.exists() else 0
+
+    first = lockfile()
+    assert first.facts["fresh"] == "up to date with pyproject.toml (uv lock --check)"
+    assert runs() == 1
+    again = lockfile()
+    assert runs() == 1
+    assert (again.status, again.summary, again.facts) == (first.status, first.summary, first.facts)
+    # An edit uv would see: asked again, and its new answer shown.
+    (course / "pyproject.toml").write_text(PYPROJECT.format(requirement="demo>=2"))
+    assert lockfile().status is Status.FAIL
+    assert runs() == 2
+    # Back as it was: the first answer, kept.
+    (course / "pyproject.toml").write_text(PYPROJECT.format(requirement="demo==1.0"))
+    assert lockfile().facts == first.facts
+    assert runs() == 2
+    # uv's own settings (a UV_ environment value, a user's uv.toml) count too.
+    monkeypatch.setenv("UV_EXCLUDE_NEWER", "2030-01-01T00:00:00Z")
+    lockfile()
+    assert runs() == 3
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    lockfile()
+    assert runs() == 4
+    (tmp_path / "config" / "uv").mkdir(parents=True)
+    (tmp_path / "config" / "uv" / "uv.toml").write_text("offline = true\n")
+    lockfile()
+    assert runs() == 5
+
+
+def test_an_answer_uv_could_not_give_offline_is_not_kept(
+    course: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("ENVDECK_CACHE_DIR", str(cache))
+    (course / "pyproject.toml").write_text(PYPROJECT.format(requirement='notthere", "demo==1.0'))
+    for _ in range(2):
+        result = run_check("lockfile", CheckContext(project=course, timeout=30))
+        assert result.facts["uv lock --check"].startswith("could not be checked offline")
+    assert not list((cache / "uv-lock-check").glob("*"))
+    (course / "pyproject.toml").write_text(PYPROJECT.format(requirement="demo==1.0"))
+    run_check("lockfile", CheckContext(project=course, timeout=30))
+    assert len(list((cache / "uv-lock-check").glob("*"))) == 1
 
 
 def test_installed_version_differing_from_the_lock_fails(course: Path) -> None:

@@ -35,6 +35,11 @@ def _stat(path: Path) -> list[Any]:
     return [str(path), st.st_mtime_ns, st.st_size, st.st_ino]
 
 
+def content_of(path: Path) -> list[Any]:
+    """A file's path and a hash of its content; None in place of it when it is missing."""
+    return [str(path), _hash(path)]
+
+
 def _hash(path: Path) -> str | None:
     try:
         return hashlib.sha256(path.read_bytes()).hexdigest()

@@ -9,6 +9,7 @@ comparison can only prove a lock stale, never fresh.
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 from collections.abc import Mapping
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
 
+from . import inputs, usercache
 from .base import CheckContext, Findings, Outcome, Status, check
 from .environment import Environment, project_environment
 from .errors import CheckSkipped, ToolMissing
@@ -50,12 +52,16 @@ def _load_lock(project: Path) -> Lock:
     return read_lock(path)
 
 
-def _freshness(project: Path) -> tuple[str, str]:
+def _freshness(project: Path, lock: Lock) -> tuple[str, str]:
     """(state, text): state is "fresh", "stale", "unknown" or "unchecked"."""
     try:
         uv = tool_path("uv")
     except ToolMissing as err:
         return "unchecked", f"not checked: {err}"
+    key = _freshness_key(project, uv, lock)
+    kept = usercache.load("uv-lock-check", key)
+    if isinstance(kept, list) and len(kept) == 2 and kept[0] in ("fresh", "stale"):
+        return str(kept[0]), str(kept[1])
     # --offline: a build must not reach the network; --check writes nothing.
     checked = run(
         [uv, "lock", "--check", "--offline", "--no-python-downloads", "--python",
@@ -63,12 +69,57 @@ def _freshness(project: Path) -> tuple[str, str]:
         cwd=project,
     )  # fmt: skip
     if checked.ok:
-        return "fresh", "up to date with pyproject.toml (uv lock --check)"
-    output = checked.output
-    if "needs to be updated" in output:
-        return "stale", "out of date: pyproject.toml asks for something else (uv lock --check)"
-    first = output.splitlines()[0] if output else f"exit {checked.returncode}"
-    return "unknown", f"could not be checked offline: {first.removeprefix('error: ')}"
+        answer = ("fresh", "up to date with pyproject.toml (uv lock --check)")
+    elif "needs to be updated" in checked.output:
+        answer = ("stale", "out of date: pyproject.toml asks for something else (uv lock --check)")
+    else:
+        # Not kept: what uv could not decide offline, it may decide next time.
+        output = checked.output
+        first = output.splitlines()[0] if output else f"exit {checked.returncode}"
+        return "unknown", f"could not be checked offline: {first.removeprefix('error: ')}"
+    usercache.store("uv-lock-check", key, list(answer))
+    return answer
+
+
+def _uv_settings() -> list[Path]:
+    """uv's settings files outside the project: the user's and the system's."""
+    env = os.environ
+    found = [Path(env["UV_CONFIG_FILE"])] if env.get("UV_CONFIG_FILE") else []
+    config = Path(env["XDG_CONFIG_HOME"]) if env.get("XDG_CONFIG_HOME") else Path.home() / ".config"
+    found.append(config / "uv" / "uv.toml")
+    for folder in env.get("XDG_CONFIG_DIRS", "/etc/xdg").split(os.pathsep):
+        if folder:
+            found.append(Path(folder, "uv", "uv.toml"))
+    found.append(Path("/etc/uv/uv.toml"))
+    for name in ("APPDATA", "PROGRAMDATA"):
+        if env.get(name):
+            found.append(Path(env[name], "uv", "uv.toml"))
+    return found
+
+
+def _freshness_key(project: Path, uv: str, lock: Lock) -> str:
+    """What uv's answer depends on: the files it reads (the project's, its workspace's
+    and local packages' metadata, uv's settings), uv's ``UV_*`` environment, uv itself
+    and the interpreter.  Only hashed: the key never shows a value."""
+    local = [
+        project / package.location
+        for package in lock.packages
+        if package.source in ("editable", "virtual", "directory", "path") and package.location
+    ]
+    read = [project / "uv.lock", project / "uv.toml", *_uv_settings()]
+    # uv finds a workspace's root in a parent folder's pyproject.toml.
+    read += [folder / "pyproject.toml" for folder in (project, *project.parents)]
+    for path in dict.fromkeys(local):
+        read += [path / name for name in ("pyproject.toml", "setup.py", "setup.cfg")]
+    return usercache.key_of(
+        "uv-lock-check",
+        [inputs.content_of(path) for path in read],
+        [inputs.stat_of(path) for path in local],
+        sorted((name, value) for name, value in os.environ.items() if name.startswith("UV_")),
+        [inputs.stat_of(Path(path)) for path in dict.fromkeys([uv, os.path.realpath(uv)])],
+        inputs.interpreter(project, {}),
+        usercache.module_stamp(__name__),
+    )
 
 
 #: Python versions requires-python is compared on (uv rewrites ``~=3.10`` as
@@ -282,7 +333,7 @@ def _hashes(lock: Lock, found: Findings) -> None:
 
 def _fresh(project: Path, lock: Lock, found: Findings) -> bool:
     """Whether uv found the lock fresh; a stale lock fails, one uv could not decide warns."""
-    state, text = _freshness(project)
+    state, text = _freshness(project, lock)
     stale = "uv.lock is out of date with pyproject.toml (run `uv lock`)"
     if state in ("unknown", "unchecked"):
         # Without uv's answer, compare what pyproject.toml asks for with what uv.lock
