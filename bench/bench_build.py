@@ -155,6 +155,9 @@ def build_env() -> dict[str, str]:
     # once (under bench/_work, not into the virtual environment) and reuse it.
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     env["PYTHONPYCACHEPREFIX"] = str(WORK / "pycache")
+    # What envdeck keeps between runs (checks, coloured code, templates) goes here,
+    # not into the user's cache.
+    env["ENVDECK_CACHE_DIR"] = str(WORK / "cache")
     return env
 
 

@@ -35,6 +35,8 @@ TOCTREE = "\n```{toctree}\n:hidden:\n\ncode\ncards\nmore-cards\ntabs\ncheck\n```
 INLINED = {
     "_static/pygments.css": "pre{ line-height: 125%; }",
     "_static/envdeck-deck.js": '(function(){"use strict";var MIN_SCALE=',
+    "_static/envdeck-split.js": '(function(){"use strict";var SCALE_FIRST=',
+    "_static/envdeck-deck.css": ".reveal{font-size:36px;",
 }
 
 
@@ -66,8 +68,13 @@ def test_a_page_links_only_the_style_sheets_and_scripts_it_uses(deck: Any) -> No
     assert not [c for c in css if re.search(r"pygments|envcheck|design", c)], css
     assert "_static/design-tabs.js" not in js
     # What every page needs stays.
-    assert {"_static/envdeck-deck.css", "_static/revealjs/dist/reveal.css"} <= set(css)
-    assert "inline:_static/envdeck-deck.js" in js
+    assert {"inline:_static/envdeck-deck.css", "_static/revealjs/dist/reveal.css"} <= set(css)
+    assert {"inline:_static/envdeck-deck.js", "inline:_static/envdeck-split.js"} <= set(js)
+    # Written into the head, the split plugin is registered from the page.
+    init = next(
+        s.text for s in deck.html("index").find_all("script") if "Reveal.initialize" in s.text
+    )
+    assert "Reveal.registerPlugin(EnvdeckSplit)" in init
 
     css, js = links(deck, "code")
     assert "inline:_static/pygments.css" in css

@@ -66,9 +66,11 @@ def test_extension_files_are_linked_on_the_pages_that_use_them(build, buildernam
     assert index.index("_static/documentation_options.js") < index.index("_static/copybutton.js")
     for path in ("tabs.css", "copybutton.js", "documentation_options.js"):
         assert (built.outdir / "_static" / path).is_file(), path
-    # The reveal.js theme stays second, the deck's own style sheet after the extensions'.
+    # The reveal.js theme stays second, the deck's own style sheet (written into the
+    # page) after the extensions'.
     assert index[1].startswith("_static/revealjs/dist/theme/")
-    assert index.index("_static/tabs.css") < index.index("_static/envdeck-deck.css")
+    page = (built.outdir / "index.html").read_text("utf8")
+    assert page.index("_static/tabs.css") < page.index("<style>\n.reveal{font-size:36px;")
 
 
 def test_a_deck_without_extension_scripts_gets_no_page_options(build):

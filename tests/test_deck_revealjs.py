@@ -162,15 +162,26 @@ def write_demo(srcdir: Path, first_extension: str) -> None:
     (srcdir / "_static" / "custom.css").write_text(css, "utf8")
 
 
-def test_footnotes_css_of_sphinx_revealjs_is_copied_and_linked(build, tmp_path):
+def test_footnotes_css_of_sphinx_revealjs_is_copied_and_written_into_the_page(build, tmp_path):
     write_demo(tmp_path / "src", "envdeck")
     built = build(None, confoverrides={"slide": "1"})
     css = built.outdir / "_static" / "sphinx-revealjs" / "css" / "footnotes.css"
     assert css.is_file()
-    # Rendered from its template with the extension's settings.
-    assert "50%" in css.read_text("utf8")
-    hrefs = [link["href"].split("?")[0] for link in built.html().select("link[rel=stylesheet]")]
-    assert "_static/sphinx-revealjs/css/footnotes.css" in hrefs
+    # Rendered from its template with the extension's settings; its 300 bytes are
+    # written into the page rather than linked.
+    assert "font-size: 50%" in css.read_text("utf8")
+
+    def inline() -> str:
+        styles = [s.text for s in built.html().find_all("style") if "aside.footnote-list" in s.text]
+        assert len(styles) == 1
+        return styles[0]
+
+    hrefs = [link["href"] for link in built.html().select("link[rel=stylesheet]")]
+    assert not [href for href in hrefs if "footnotes.css" in href]
+    assert "font-size: 50%" in inline()
+    # Another setting reads every page again: their copies follow (not only the file's).
+    built = build(None, confoverrides={"slide": "1", "revealjs_footnotes_font_size": "40%"})
+    assert "font-size: 40%" in inline()
 
 
 def test_a_dark_custom_theme_gets_the_dark_pygments_style(build, tmp_path):

@@ -26,7 +26,7 @@ ROWS = 45
 LINES = 90
 MATRICES = 5
 PAGES = {
-    "index.md": "# Shapes\n\n```{toctree}\napi\ntable\ncode\nshort\nmath\n```\n",
+    "index.md": "# Shapes\n\n```{toctree}\napi\ntable\ncode\nshort\nmath\nlater\n```\n",
     "short.md": "# Short\n\nOne line.\n",
     # Raw TeX is a line each; drawn, each matrix is a third of the frame.
     "math.md": "# Math\n\n## Matrices\n\n"
@@ -44,6 +44,8 @@ PAGES = {
     + "".join(f"print('line {i:03d}')\n" for i in range(LINES))
     + "```\n",
 }
+# A long slide with one after it.
+PAGES["later.md"] = PAGES["code.md"].replace("# Code", "# Later") + "\n## After it\n\nThe end.\n"
 CONF = 'extensions = ["sphinx.ext.autodoc", "envdeck"]\n'
 
 #: Each slide shown in turn once envdeck-deck.js fitted it: scale, overflow, text.
@@ -70,7 +72,11 @@ WALK = """async () => {
   return seen;
 }"""
 
-NO_SPLIT = 'window.EnvdeckSplit = {id: "envdeck-split", init: function () {}};'
+#: envdeck-split.js is written into the page: its plugin, defined first, stays.
+NO_SPLIT = """(() => {
+  const nothing = {id: "envdeck-split", init: function () {}};
+  Object.defineProperty(window, "EnvdeckSplit", {get: () => nothing, set: () => {}});
+})();"""
 
 
 @pytest.fixture(scope="module")
@@ -106,10 +112,7 @@ def walk(browser: Any, url: str, split: bool) -> list[dict[str, Any]]:
     context = browser.new_context(viewport={"width": 1280, "height": 720})
     try:
         if not split:
-            context.route(
-                "**/envdeck-split.js",
-                lambda route: route.fulfill(body=NO_SPLIT, content_type="text/javascript"),
-            )
+            context.add_init_script(NO_SPLIT)
         page = context.new_page()
         errors: list[str] = []
         page.on("pageerror", lambda error: errors.append(str(error)))
@@ -147,32 +150,51 @@ def test_a_long_page_goes_on_over_readable_slides(browser, deck, name):
         assert sum(s["math"] for s in after) == MATRICES
 
 
-def test_a_deck_waits_for_its_fonts_only_where_a_slide_comes_near_the_frame(browser, deck):
-    """The split measures in the theme's fonts; a short deck does not wait for them.
+def test_a_deck_starts_before_its_fonts_and_splits_once_they_are_in(browser, deck):
+    """The split measures in the theme's fonts, which no deck waits for to start.
 
-    The theme's font files are held back: the short deck is ready while they are
-    still loading, the long one only once they are in, and then split.
+    The theme's font files are held back: both decks are ready while they are still
+    loading.  The short one has nothing to split; the long one is split once they are
+    in, reveal.js counts the new slides, and the slide on screen stays on screen.
     """
     context = browser.new_context(viewport={"width": 1280, "height": 720})
     held: list[Any] = []
     context.route("**/*.woff*", lambda route: held.append(route))
+    split = "document.documentElement.getAttribute('data-envdeck-split')"
+    shown = "Reveal.getCurrentSlide().querySelector('h2, h1').textContent"
     try:
         short = context.new_page()
         short.goto(f"{deck}/short.html", wait_until="domcontentloaded")
         short.wait_for_function("window.Reveal && Reveal.isReady()")
         assert short.evaluate("document.fonts.status") == "loading"
         assert held, "the theme's fonts were not asked for"
-        split = "document.documentElement.getAttribute('data-envdeck-split')"
         assert short.evaluate(split) == "0"
 
         long = context.new_page()
-        long.goto(f"{deck}/code.html", wait_until="domcontentloaded")
-        long.wait_for_timeout(500)
-        assert not long.evaluate("Reveal.isReady()")
+        long.goto(f"{deck}/later.html", wait_until="domcontentloaded")
+        long.wait_for_function("window.Reveal && Reveal.isReady()")
+        assert long.evaluate("document.fonts.status") == "loading"
+        assert long.evaluate(split) is None  # not yet
+        long.evaluate("""() => {
+          const heads = [...document.querySelectorAll("h2")];
+          const after = heads.find((h) => h.textContent === "After it");
+          const at = Reveal.getIndices(after.closest("section"));
+          Reveal.slide(at.h, at.v);
+        }""")  # fmt: skip
+        assert long.evaluate(shown) == "After it"
+        slides = long.evaluate("Reveal.getTotalSlides()")
+        past = long.evaluate("Reveal.getSlidePastCount()")
         while held:
             held.pop().continue_()
-        long.wait_for_function("Reveal.isReady()")
-        assert int(long.evaluate(split)) > 0
+        long.wait_for_function(
+            "document.documentElement.getAttribute('data-envdeck-fit') === 'ready'"
+        )
+        added = int(long.evaluate(split))
+        assert added > 0
+        assert long.evaluate("Reveal.getTotalSlides()") == slides + added
+        assert long.evaluate(shown) == "After it"
+        # The long slide's parts came before it.
+        assert long.evaluate("Reveal.getSlidePastCount()") == past + added
     finally:
         for route in held:
             route.continue_()

@@ -112,7 +112,7 @@ def test_one_page_per_slide(deck, tmp_path):
     reader = PdfReader(out)
     texts = [page.extract_text() for page in reader.pages]
     # The HTML's 7 slides; the long ones go on over "(cont.)" slides, as on screen
-    # (envdeck-split.js runs before reveal.js lays out either view).
+    # (in the print view envdeck-split.js splits before reveal.js lays out the pages).
     assert slide_count(deck / "index.html") == 7
     firsts = [text.strip().splitlines()[0].upper() for text in texts]
     continued = [first for first in firsts if first.endswith("(CONT.)")]

@@ -11,7 +11,8 @@ Chosen once per page, from its HTML, when the deck builder writes it:
 * reveal.js's speaker view (69 KB) is loaded when it is first asked for
   (:data:`LAZY_NOTES`);
 * a few small files are written into the page instead (:data:`INLINE`), Pygments'
-  style sheet cut to the token classes of the page's code.
+  style sheet cut to the token classes of the page's code; the split plugin among
+  them is registered from the page (:data:`SPLIT_PLUGIN`).
 
 Every other file (reveal.js, the theme, envdeck's deck files) goes on every page.
 """
@@ -261,8 +262,23 @@ def lazy_notes_plugin(ctx: dict[str, Any], name: str) -> None:
 
 #: Small files written into the page rather than linked: a request costs a page more
 #: time than these few kilobytes (Pygments' styles, only where there is code; the
-#: deck's script, which must run before reveal.js anyway).
-INLINE = frozenset({"_static/pygments.css", "_static/envdeck-deck.js"})
+#: deck's scripts, which must run before reveal.js anyway; its style sheet, and
+#: sphinx-revealjs's 300 bytes for footnotes).  Only files that change with envdeck,
+#: sphinx-revealjs or the configuration, which rewrite every page: a user's own file
+#: stays linked, so that editing it needs no page written again.
+INLINE = frozenset(
+    {
+        "_static/pygments.css",
+        "_static/envdeck-deck.js",
+        "_static/envdeck-split.js",
+        "_static/envdeck-deck.css",
+        "_static/sphinx-revealjs/css/footnotes.css",
+    }
+)
+
+#: envdeck-split.js defines its plugin in the page's head, before reveal.js is
+#: loaded; reveal.js queues a plugin registered before Reveal.initialize().
+SPLIT_PLUGIN = "(window.EnvdeckSplit && Reveal.registerPlugin(EnvdeckSplit), {})"
 
 
 def pygments_css(builder: Any, text: str, body: str) -> str:
@@ -328,3 +344,4 @@ def page_assets(builder: Any, ctx: dict[str, Any], notes_plugin: str) -> None:
         ctx["script_files"] = [js for js in ctx["script_files"] if used_on_page(js, body)]
         inline_small_files(builder, ctx, body)
     lazy_notes_plugin(ctx, notes_plugin)
+    ctx["revealjs_page_confs"] = [*ctx.get("revealjs_page_confs", []), SPLIT_PLUGIN]

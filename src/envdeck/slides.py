@@ -47,6 +47,7 @@ from sphinx.writers.html5 import HTML5Translator
 
 from . import deck_code
 from .assets import copy_static
+from .build_cache import KeptHighlights, highlight_kept, keep_compiled_templates
 from .config import user_set
 from .deck_assets import page_assets
 from .deck_course import setup_deck_course
@@ -80,9 +81,9 @@ ASPECT_SIZES = {"16:9": (1280, 720), "16:10": (1280, 800), "4:3": (1024, 768)}
 
 #: reveal.js's speaker view (``S`` key): shows ``<aside class="notes">``.
 NOTES_PLUGIN = {"name": "RevealNotes", "src": "revealjs/plugin/notes/notes.js"}
-#: envdeck's plugin that continues a slide too tall for the frame on the next ones.
+#: envdeck's plugin that continues a slide too tall for the frame on the next ones:
+#: written into the page's head (deck_assets.INLINE), registered there too.
 SPLIT_JS = "envdeck-split.js"
-SPLIT_PLUGIN = {"name": "EnvdeckSplit", "src": SPLIT_JS}
 #: reveal.js's highlight.js plugin (1 MB) and its style sheets: envdeck colours code
 #: when it builds (deck_code.py, line-number steps included), so the plugin finds no
 #: ``pre code`` to colour.  Decks written for sphinx-revealjs list them.
@@ -140,9 +141,8 @@ def configure_revealjs(app: Sphinx, config: Config) -> None:
         config.revealjs_use_section_ids = True
 
     plugins = leave_out_highlight_js(app, config)
-    for plugin in (NOTES_PLUGIN, SPLIT_PLUGIN):
-        if not any(p.get("name") == plugin["name"] for p in plugins if isinstance(p, dict)):
-            plugins.append(dict(plugin))
+    if not any(p.get("name") == NOTES_PLUGIN["name"] for p in plugins if isinstance(p, dict)):
+        plugins.append(dict(NOTES_PLUGIN))
     config.revealjs_script_plugins = plugins
 
     if config.slide:
@@ -253,6 +253,24 @@ class DeckHighlighter(deck_code.DeckPygmentsBridge):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._formatters: dict[Any, Any] = {}
+        #: Set by the builder: the blocks kept from earlier builds (build_cache.py).
+        self.kept: KeptHighlights | None = None
+
+    def highlight_block(
+        self,
+        source: str,
+        lang: str,
+        opts: dict[str, Any] | None = None,
+        force: bool = False,
+        location: Any = None,
+        **kwargs: Any,
+    ) -> str:
+        def colour() -> str:
+            return super(DeckHighlighter, self).highlight_block(
+                source, lang, opts, force, location, **kwargs
+            )
+
+        return highlight_kept(self.kept, colour, source, lang, opts, force, kwargs)
 
     def get_formatter(self, **kwargs: Any) -> Any:
         try:
@@ -287,6 +305,7 @@ class DeckBuilder(RevealjsBuilder):
         # copy_static_files() copies only the reveal.js files the deck uses; a
         # separate list, as extensions append their own static dirs to it.
         self.config.html_static_path = list(drop_bundled_static(self.config))
+        keep_compiled_templates(self.templates)
 
     def get_builder_config(self, option: str, default: str) -> Any:
         # Under the name `html` this builder must still read `revealjs_*` options.
@@ -305,6 +324,9 @@ class DeckBuilder(RevealjsBuilder):
                 dark = self.config.revealjs_style_theme in DARK_THEMES
             style = PYGMENTS_DARK if dark else PYGMENTS_LIGHT
         self.highlighter = DeckHighlighter("html", style)
+        self.highlighter.kept = KeptHighlights.for_project(
+            self.srcdir, self.highlighter.formatter, self.highlighter.formatter_args["style"]
+        )
 
     def init_css_files(self) -> None:
         # As sphinx-revealjs's, plus what it leaves out: Pygments, the style sheets
@@ -365,6 +387,7 @@ class DeckBuilder(RevealjsBuilder):
             self.add_js_file(filename, **attrs)
         add_extension_scripts(self)
         self.add_js_file(DECK_JS)
+        self.add_js_file(SPLIT_JS)
 
     def create_translator(self, *args: Any) -> nodes.NodeVisitor:
         translator = super().create_translator(*args)
@@ -521,6 +544,13 @@ def choose_page_assets(
     page_assets(app.builder, ctx, NOTES_PLUGIN["name"])
 
 
+def keep_highlights(app: Sphinx, exception: Exception | None) -> None:
+    """Write the code blocks this deck build coloured, for the next build to reuse."""
+    kept = getattr(getattr(app.builder, "highlighter", None), "kept", None)
+    if exception is None and isinstance(kept, KeptHighlights):
+        kept.save()
+
+
 def setup_slides(app: Sphinx) -> None:
     setup_revealjs(app)
     app.add_builder(DeckBuilder, override=True)
@@ -529,6 +559,7 @@ def setup_slides(app: Sphinx) -> None:
     # reads its own (priority 500).
     app.connect("config-inited", configure_revealjs, priority=150)
     app.connect("builder-inited", check_deck_flag)
+    app.connect("build-finished", keep_highlights)
     # Late: after every extension added its page's files; before the deck's
     # network check (priority 900) sees what the page loads.
     app.connect("html-page-context", choose_page_assets, priority=800)

@@ -132,8 +132,10 @@
     onPage: function () { return Boolean(window.MathJax || mathjaxScript()); },
   };
 
+  // Fonts and math in, and the slides that overflow split (envdeck-split.js).
   function settled() {
-    return Promise.all([document.fonts.ready, typeset()]);
+    var split = window.EnvdeckSplit;
+    return Promise.all([document.fonts.ready, typeset(), split && split.done]);
   }
 
   function start() {

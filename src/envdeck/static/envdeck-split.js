@@ -1,9 +1,10 @@
 /* envdeck: a slide that does not fit goes on in the next slide(s), "Title (cont.)".
  *
- * A reveal.js plugin: its init() runs before reveal.js lays out the deck (on screen
- * and in the print view, so `envdeck pdf` gets the same slides), once fonts and math
- * are in.  A leaf slide taller than the frame, even at SCALE_FIRST, is split between
- * blocks: paragraphs, list items, table rows, lines of code, and the blocks inside an
+ * A reveal.js plugin.  The slides are measured once fonts and math are in: on screen
+ * just after the deck starts (reveal.js is then told of the new slides), in the print
+ * view before it lays out its pages, so `envdeck pdf` gets the same slides.  A leaf
+ * slide taller than the frame, even at SCALE_FIRST, is split between blocks:
+ * paragraphs, list items, table rows, lines of code, and the blocks inside an
  * admonition or a card.  Each part but the last fills the frame at full size; the
  * last may still be scaled down by envdeck-deck.js.  A block that cannot be split
  * (an image, one long paragraph) stays whole on its slide.
@@ -294,22 +295,57 @@
     }
   }
 
+  // After reveal.js started: the slides that were split are new to it (sync), and
+  // the slide on screen stays on screen, wherever the parts put it.
+  function splitShown(deck, near) {
+    var current = deck.getCurrentSlide();
+    // envdeck-deck.js scaled the slides shown so far to fit: measure them at full
+    // size (it fits them again once they are split).
+    var fitted = document.querySelectorAll(".reveal .slides section[data-envdeck-scale]");
+    for (var i = 0; i < fitted.length; i++) {
+      fitted[i].style.fontSize = "";
+      fitted[i].removeAttribute("data-envdeck-scale");
+      fitted[i].classList.remove("envdeck-scroll");
+    }
+    split(deck, near);
+    if (document.documentElement.getAttribute("data-envdeck-split") === "0") return;
+    deck.sync();
+    if (current && deck.getCurrentSlide() !== current) {
+      var at = deck.getIndices(current);
+      deck.slide(at.h, at.v, at.f);
+    }
+  }
+
   window.EnvdeckSplit = {
     id: "envdeck-split",
+    // Settles once the deck's slides are split (envdeck-deck.js fits them after).
+    done: Promise.resolve(),
     init: function (deck) {
-      // Waiting for the theme's fonts delays the deck by their download.  Where no
-      // slide comes near the frame in the fonts that are in now, no text font can
-      // make one overflow, and the deck starts at once; else only the slides near
-      // it are measured again.  The measuring's layout also starts the loads of the
-      // fonts the slides use, which settled() then waits for.  Math changes heights
-      // when it is typeset: then the whole deck is measured again once it is.
+      // Where no slide comes near the frame in the fonts that are in now, no text
+      // font can make one overflow: nothing to wait for.  Else only the slides near
+      // it are measured again once the fonts are in (the measuring's layout starts
+      // their loads).  Math changes heights when it is typeset: then the whole deck
+      // is measured again once it is.
       var near = nearlyFull(deck);
       var math = mathOnPage();
       if (!near.length && !math) {
         document.documentElement.setAttribute("data-envdeck-split", "0");
-        return Promise.resolve();
+        return undefined;
       }
-      return settled().then(function () { split(deck, math ? null : near); });
+      var measured = math ? null : near;
+      if (deck.isPrintView && deck.isPrintView()) {
+        // The print view lays out its pages once: split before it starts.
+        return settled().then(function () { split(deck, measured); });
+      }
+      // On screen the deck starts at once, as the browser shows text before its
+      // web fonts are in; the slides near the frame are split when they are, before
+      // anyone moved on from the first slide, and reveal.js is told (sync).
+      window.EnvdeckSplit.done = new Promise(function (resolve) {
+        deck.on("ready", function () {
+          settled().then(function () { splitShown(deck, measured); }).then(resolve, resolve);
+        });
+      });
+      return undefined;
     },
   };
 })();
