@@ -449,6 +449,31 @@ def test_gpu_fake_libcuda_without_a_device_skips(
     assert result.summary == "libcuda loads but sees no GPU (cuInit error 100)"
 
 
+def test_the_walk_for_extension_modules_is_kept_until_a_distribution_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from envdeck.checks.native import _kept_extension_modules
+
+    monkeypatch.setenv("ENVDECK_CACHE_DIR", str(tmp_path / "cache"))
+    site = tmp_path / "site-packages"
+    first = site / "pkg" / f"_fast{EXT}"
+    first.parent.mkdir(parents=True)
+    first.write_bytes(b"")
+    (site / "pkg-1.0.dist-info").mkdir()
+    assert _kept_extension_modules([site]) == [first]
+    # A module that no install wrote (nothing in a dist-info folder changed): the
+    # kept walk stands, as it does for every run while the venv stays as it is.
+    stray = site / "pkg" / f"_stray{EXT}"
+    stray.write_bytes(b"")
+    assert _kept_extension_modules([site]) == [first]
+    # An install adds a dist-info folder: walked again.
+    (site / "other-2.0.dist-info").mkdir()
+    assert _kept_extension_modules([site]) == sorted([first, stray])
+    # A module kept that is gone (an uninstall in progress, a file removed): walked again.
+    stray.unlink()
+    assert _kept_extension_modules([site]) == [first]
+
+
 def test_extension_modules_are_found_where_a_walk_finds_them(tmp_path: Path) -> None:
     # What os.walk found, without entering what holds no modules: vendored libraries,
     # bytecode, metadata, and (as os.walk) symlinked folders.

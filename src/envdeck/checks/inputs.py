@@ -78,8 +78,14 @@ def interpreter(project: Path, options: Mapping[str, str]) -> Any:
 def distributions(project: Path, options: Mapping[str, str]) -> Any:
     """The running environment's and the project's venv's installed distributions."""
     dirs = dict.fromkeys([*site_dirs(), *project_environment(project).site_dirs])
-    # An install or uninstall adds or removes a *.dist-info directory.
-    return [[_stat(d), _listing(d, (".dist-info", ".egg-info", ".pth", ".egg-link"))] for d in dirs]
+    return [[_stat(d), distribution_listing(d)] for d in dirs]
+
+
+def distribution_listing(site_dir: Path) -> list[Any]:
+    """The distributions' metadata folders (and ``.pth`` files) of a site directory, with
+    their times: an install or uninstall adds or removes a ``*.dist-info`` folder, a
+    reinstall writes it again."""
+    return _listing(site_dir, (".dist-info", ".egg-info", ".pth", ".egg-link"))
 
 
 def project_dir(project: Path, options: Mapping[str, str]) -> Any:

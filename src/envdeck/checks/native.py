@@ -97,6 +97,25 @@ class Libraries:
     macos: dict[str, tuple[tuple[int, int] | None, tuple[str, ...]]] = field(default_factory=dict)
 
 
+def _kept_extension_modules(site_dirs: list[Path]) -> list[Path]:
+    """:func:`_extension_modules`, kept in the user's cache while no distribution is
+    installed, removed or reinstalled in ``site_dirs`` (each adds, removes or rewrites
+    a ``*.dist-info`` folder) and every module found is still there.  The walk visits
+    every folder of the venv: thousands, most of the check's own time."""
+    key = usercache.key_of(
+        "extension-modules",
+        [[inputs.stat_of(d), inputs.distribution_listing(d)] for d in site_dirs],
+        machinery.EXTENSION_SUFFIXES,
+        usercache.module_stamp(__name__),
+    )
+    kept = usercache.load("extension-modules", key)
+    if isinstance(kept, list) and all(isinstance(p, str) and os.path.isfile(p) for p in kept):
+        return [Path(p) for p in kept]
+    modules = _extension_modules(site_dirs)
+    usercache.store("extension-modules", key, [str(p) for p in modules])
+    return modules
+
+
 def _extension_modules(site_dirs: Iterable[Path]) -> list[Path]:
     suffixes = tuple(machinery.EXTENSION_SUFFIXES)
     found = []
@@ -350,7 +369,7 @@ def system_libs_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
         # Windows wheels are tagged by architecture only; each brings its C runtime.
         found.facts["libc"] = "none to compare: Windows wheels (win_amd64, ...) name no C library"
     _wheel_floors(env, (libc_name, libc_version, here), found)
-    modules = _extension_modules(env.site_dirs)
+    modules = _kept_extension_modules(list(env.site_dirs))
     found.facts["extension modules"] = str(len(modules))
     libs = Libraries()
     checked = _read_libraries(modules, env, libs, found.facts)
@@ -616,7 +635,9 @@ def _smi_driver(smi: str) -> Driver | Outcome:
 
 def _libcuda_driver() -> Driver:
     """The driver as ``libcuda`` reports it, probed in a child process."""
-    probe = run([sys.executable, "-c", _CUDA_PROBE])
+    # -I -S: the probe needs only the standard library (ctypes), not the venv's
+    # site-packages and their .pth files, which cost most of a child's start.
+    probe = run([sys.executable, "-I", "-S", "-c", _CUDA_PROBE])
     try:
         found = json.loads(probe.stdout.strip().splitlines()[-1]) if probe.ok else {}
     except (ValueError, IndexError):

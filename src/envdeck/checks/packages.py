@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import importlib.util
 import json
 import os
@@ -60,8 +61,11 @@ def _top_level(dist: metadata.Distribution) -> list[str]:
     if text:
         return [line.strip() for line in text.splitlines() if line.strip()]
     names: list[str] = []
-    for file in dist.files or []:
-        parts = file.parts
+    # RECORD's first column, read as csv (dist.files makes a path object of each of
+    # its lines: thousands for a large package, for the first part of each).
+    record = dist.read_text("RECORD") or ""
+    for row in csv.reader(record.splitlines()):
+        parts = row[0].replace("\\", "/").split("/") if row and row[0] else []
         if not parts or parts[0].endswith((".dist-info", ".data")) or parts[0] == "..":
             continue
         top = parts[0]
@@ -155,7 +159,7 @@ def packages_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
     facts: dict[str, str] = {}
     problems: list[str] = []
     modules: dict[str, list[str]] = {}
-    found: dict[str, metadata.Distribution] = {}
+    found: dict[str, tuple[str, str]] = {}
     for name in names:
         try:
             dist = metadata.distribution(name)
@@ -163,9 +167,10 @@ def packages_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
             facts[name] = "not installed"
             problems.append(f"{name} is not installed")
             continue
-        found[name] = dist
+        meta = dist.metadata  # parsed once: dist.version parses it again each time
+        found[name] = (meta["Name"], meta["Version"])
         location = dist.locate_file("")
-        facts[name] = f"{dist.version} in {location}"
+        facts[name] = f"{meta['Version']} in {location}"
         modules[name] = _top_level(dist)
     wanted = sorted({m for mods in modules.values() for m in mods})
     if options["import"] and wanted:
@@ -183,7 +188,7 @@ def packages_check(ctx: CheckContext, options: Mapping[str, Any]) -> Outcome:
     key = tuple(names[:4])
     if problems:
         return Outcome(Status.FAIL, "; ".join(problems), facts, key_facts=key)
-    versions = ", ".join(f"{found[n].metadata['Name']} {found[n].version}" for n in names)
+    versions = ", ".join(f"{found[n][0]} {found[n][1]}" for n in names)
     verb = "installed and importable" if options["import"] else "installed"
     return Outcome(
         Status.PASS,

@@ -20,6 +20,7 @@ One :class:`Redactor` is applied to every result by :func:`~envdeck.checks.run_c
 from __future__ import annotations
 
 import contextlib
+import functools
 import getpass
 import os
 import platform
@@ -208,7 +209,21 @@ class Redactor:
         allowlist: Iterable[str] = (),
         environ: Mapping[str, str] | None = None,
     ) -> Redactor:
-        environ = os.environ if environ is None else environ
+        if environ is None:
+            # Every check of a run builds one for the same environment: made once (a
+            # path value's forms cost a realpath each), again when the environment,
+            # the working directory or the allowlist differ.
+            try:
+                here = os.getcwd()
+            except OSError:
+                here = ""
+            return _for_this_environment(
+                frozenset(allowlist), tuple(sorted(os.environ.items())), here
+            )
+        return cls._build(allowlist, environ)
+
+    @classmethod
+    def _build(cls, allowlist: Iterable[str], environ: Mapping[str, str]) -> Redactor:
         allowed = set(allowlist)
         rules: list[tuple[re.Pattern[str], str]] = []
         users, hosts = _user_names(), _host_names()
@@ -264,3 +279,10 @@ class Redactor:
             details=clean(result.details),
             key_facts=tuple(clean(k) for k in result.key_facts),
         )
+
+
+@functools.lru_cache(maxsize=8)
+def _for_this_environment(
+    allowlist: frozenset[str], environ: tuple[tuple[str, str], ...], cwd: str
+) -> Redactor:
+    return Redactor._build(allowlist, dict(environ))

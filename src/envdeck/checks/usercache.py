@@ -1,14 +1,23 @@
 """What the costly checks keep between runs, in the user's cache directory.
 
-Only what cannot change while its key stays the same is kept: ``uv.lock`` as parsed
-(keyed on its content), the outcome of
-``venv-relocation``'s experiment (keyed on the interpreter, the tool, the shell,
-``PATH`` and the check's code), of ``packages``' import probe (keyed on the
-interpreter, ``sys.path`` and the installed distributions), of ``jupyter``'s
-kernel search, and ``system-libs``' ldd listings (kept while every library they name
-is the same file).  Keys are hashes.  An ldd listing names library files as ldd
-printed them, some under the venv: it stays on this machine, and a result never
-names this directory.
+Each answer is kept under a key made of what would change it:
+
+* ``uv.lock`` as parsed: its content;
+* ``venv-relocation``'s experiment: the interpreter, the tool, the shell, ``PATH``
+  and the check's code;
+* ``packages``' import probe: the interpreter, ``sys.path`` and the installed
+  distributions; ``jupyter``'s kernel search: its folders and settings;
+* ``lockfile``'s ``uv lock --check`` answer: the files uv reads, its settings and
+  uv itself;
+* ``system-libs``' walk for extension modules: the distributions installed (an
+  install, uninstall or reinstall changes a ``*.dist-info`` folder), and used only
+  while every module found is still there.  A module copied into the venv by hand,
+  outside any install, is found at the next install;
+* ``system-libs``' ldd listings: the modules, ldd and the loader's settings, used
+  only while every library they name is the same file.
+
+Keys are hashes.  An ldd listing names library files as ldd printed them, some
+under the venv: it stays on this machine, and a result never names this directory.
 
 The directory: ``$ENVDECK_CACHE_DIR``, else ``$XDG_CACHE_HOME/envdeck``, else the
 platform's cache directory.  A directory that cannot be written turns the cache
