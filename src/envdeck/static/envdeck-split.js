@@ -255,7 +255,13 @@
     }
     var tall = [];
     for (var j = 0; j < sections.length; j++) {
-      if (isLeaf(sections[j]) && sections[j].scrollHeight > height + 1) tall.push(sections[j]);
+      var section = sections[j];
+      if (!isLeaf(section)) continue;
+      // At full size: envdeck-deck.js may have scaled the slide shown to fit.
+      var scaled = section.style.fontSize;
+      section.style.fontSize = "";
+      if (section.scrollHeight > height + 1) tall.push(section);
+      section.style.fontSize = scaled;
     }
     for (var k = 0; k < sections.length; k++) sections[k].style.display = shown[k];
     return tall;
@@ -316,33 +322,56 @@
     }
   }
 
+  // Once the browser has painted the first slide (a tab that paints nothing, in the
+  // background, goes on after a tenth of a second).
+  function afterPaint(next) {
+    var ran = false;
+    function once() {
+      if (!ran) {
+        ran = true;
+        next();
+      }
+    }
+    requestAnimationFrame(function () { setTimeout(once, 0); });
+    setTimeout(once, 100);
+  }
+
+  // What to split once fonts and math are in: {near: the slides near the frame, or
+  // null for every slide (math changes heights when it is typeset)}; null when no
+  // slide comes near the frame in the fonts that are in now, so that no text font
+  // can make one overflow.  The measuring's layout starts the loads of the fonts
+  // the slides use, which settled() waits for.
+  function plan(deck) {
+    var near = nearlyFull(deck);
+    var math = mathOnPage();
+    if (!near.length && !math) {
+      document.documentElement.setAttribute("data-envdeck-split", "0");
+      return null;
+    }
+    return { near: math ? null : near };
+  }
+
   window.EnvdeckSplit = {
     id: "envdeck-split",
     // Settles once the deck's slides are split (envdeck-deck.js fits them after).
     done: Promise.resolve(),
     init: function (deck) {
-      // Where no slide comes near the frame in the fonts that are in now, no text
-      // font can make one overflow: nothing to wait for.  Else only the slides near
-      // it are measured again once the fonts are in (the measuring's layout starts
-      // their loads).  Math changes heights when it is typeset: then the whole deck
-      // is measured again once it is.
-      var near = nearlyFull(deck);
-      var math = mathOnPage();
-      if (!near.length && !math) {
-        document.documentElement.setAttribute("data-envdeck-split", "0");
-        return undefined;
-      }
-      var measured = math ? null : near;
       if (deck.isPrintView && deck.isPrintView()) {
         // The print view lays out its pages once: split before it starts.
-        return settled().then(function () { split(deck, measured); });
+        var measured = plan(deck);
+        return measured && settled().then(function () { split(deck, measured.near); });
       }
       // On screen the deck starts at once, as the browser shows text before its
-      // web fonts are in; the slides near the frame are split when they are, before
-      // anyone moved on from the first slide, and reveal.js is told (sync).
+      // web fonts are in: the slides are measured once the first one is painted,
+      // and those near the frame split when the fonts are in, before anyone moved
+      // on from the first slide; reveal.js is then told (sync).
       window.EnvdeckSplit.done = new Promise(function (resolve) {
         deck.on("ready", function () {
-          settled().then(function () { splitShown(deck, measured); }).then(resolve, resolve);
+          afterPaint(function () {
+            var found = plan(deck);
+            if (!found) return resolve();
+            settled().then(function () { splitShown(deck, found.near); }).then(resolve, resolve);
+          });
         });
       });
       return undefined;
