@@ -510,6 +510,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pages", type=int, default=100)
     parser.add_argument("--big-pages", type=int, default=1000)
     parser.add_argument("--big-rounds", type=int, default=1)
+    parser.add_argument("--envcheck-rounds", type=int, default=3)
     parser.add_argument(
         "--only", default="build,page,envcheck,check", help="lines to measure; add `big`"
     )
@@ -541,7 +542,7 @@ def main(argv: list[str] | None = None) -> int:
     if "big" in only:
         big_a = write_myst(WORK / "big-plain", args.big_pages, PLAIN_MYST_CONF)
         big_b = write_myst(WORK / "big-envdeck", args.big_pages, ENVDECK_CONF)
-        big = build_line(f"{args.big_pages}-page MyST", big_a, big_b, args.big_rounds, warmup=0)
+        big = build_line(f"{args.big_pages}-page MyST", big_a, big_b, args.big_rounds)
         lines.append(pair_row(big))
         key = f"{args.pages}-page MyST"
         if key in small:
@@ -568,7 +569,7 @@ def main(argv: list[str] | None = None) -> int:
             notes.append(f"{label} `{page}`, plain loads: {names(a_load, '')}.")
             notes.append(f"{label} `{page}`, envdeck loads: {names(b_load, '')}.")
     if "envcheck" in only:
-        lines.append(pair_row(envcheck_pair(max(3, args.rounds // 2))))
+        lines.append(pair_row(envcheck_pair(args.envcheck_rounds)))
     if "check" in only:
         times, same, statuses = envdeck_check(args.rounds)
         median = statistics.median(times)
@@ -586,7 +587,8 @@ def main(argv: list[str] | None = None) -> int:
         f"Measured {time.strftime('%Y-%m-%d', time.gmtime())} on {platform.system()} "
         f"{platform.machine()}, {os.cpu_count()} CPU cores (a shared virtual machine), Python "
         f"{platform.python_version()}. A and B alternate within each round, after a warm-up; "
-        f"medians of {args.rounds} rounds of builds (`envcheck`: {max(3, args.rounds // 2)}), "
+        f"medians of {args.rounds} rounds of builds (1,000 pages: {args.big_rounds}; "
+        f"`envcheck`: {args.envcheck_rounds}), "
         f"{args.page_rounds} page loads and {args.rounds} runs of `envdeck check`; B / A is "
         f"the median of the ratios within rounds. CPU: user + system seconds of the process "
         f"and its children."
