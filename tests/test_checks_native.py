@@ -31,7 +31,7 @@ from test_checks_support import (
     site_packages,
 )
 
-from envdeck.checks import CheckContext, Status, run_check
+from envdeck.checks import CheckContext, CheckResult, Status, run_check
 from envdeck.checks.elf import read_needs
 from envdeck.checks.native import wheel_needs, wheel_platforms
 
@@ -447,6 +447,77 @@ def test_gpu_fake_libcuda_without_a_device_skips(
     result = run_check("gpu", CheckContext(project=tmp_path, timeout=20))
     assert result.status is Status.SKIP
     assert result.summary == "libcuda loads but sees no GPU (cuInit error 100)"
+
+
+@linux
+@pytest.mark.fake_gpu
+def test_gpu_no_driver_answer_is_kept_until_the_loader_could_find_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The probe's interpreter is a script that counts its runs, then runs Python.
+    built = Path(_fake_libcuda(tmp_path / "built"))  # before PATH loses the C compiler
+    runs_log = tmp_path / "probe-runs"
+    python = tmp_path / "python-counting"
+    python.write_text(f'#!/bin/sh\necho run >> "{runs_log}"\nexec "{sys.executable}" "$@"\n')
+    python.chmod(0o755)
+    monkeypatch.setattr(sys, "executable", str(python))
+    monkeypatch.setenv("ENVDECK_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("PATH", empty_path(tmp_path))
+    folder = tmp_path / "driver"
+    folder.mkdir()
+    monkeypatch.setenv("LD_LIBRARY_PATH", str(folder))
+    monkeypatch.delenv("CUDA_VISIBLE_DEVICES", raising=False)
+
+    def gpu() -> CheckResult:
+        return run_check("gpu", CheckContext(project=tmp_path, timeout=20))
+
+    def runs() -> int:
+        return len(runs_log.read_text().splitlines()) if runs_log.exists() else 0
+
+    if gpu().status is not Status.SKIP:
+        pytest.skip("an NVIDIA driver is installed here")
+    assert runs() == 1
+    assert gpu().summary == (
+        "no NVIDIA driver: nvidia-smi is not on PATH and libcuda cannot be loaded"
+    )
+    assert runs() == 1  # kept: nothing the loader reads has changed
+    # A driver's library appears where the loader looks (the FAKE one).
+    shutil.copy(built / "libcuda.so.1", folder / "libcuda.so.1")
+    found = gpu()
+    assert runs() == 2
+    assert found.status is Status.PASS, found.summary
+    assert found.facts["GPUs"] == "2: Fake GPU 0, Fake GPU 1"
+
+
+@linux
+def test_the_needs_of_extension_modules_are_kept_while_each_is_the_same_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from envdeck.checks.native import _kept_elf_needs
+
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("ENVDECK_CACHE_DIR", str(cache))
+    # Real modules: two of the standard library's compiled ones.
+    lib_dynload = Path(os.__file__).parent / "lib-dynload"
+    originals = sorted(lib_dynload.glob(f"*{EXT}"))[:2]
+    if len(originals) < 2:
+        pytest.skip("no compiled standard-library modules to read")
+    modules = []
+    for original in originals:
+        copy = tmp_path / original.name
+        copy.write_bytes(original.read_bytes())
+        modules.append(copy)
+    first = _kept_elf_needs(modules)
+    assert first == {m: read_needs(m) for m in modules}
+    assert all(needs is not None for needs in first.values())  # dynamic ELF files
+    # What the next call returns comes from the kept answer: marked there, seen here.
+    [kept] = (cache / "elf-needs").glob("*.json")
+    kept.write_text(json.dumps([[["libmarked.so"], []], [["libmarked.so"], []]]))
+    assert {n.needed for n in _kept_elf_needs(modules).values() if n} == {("libmarked.so",)}
+    # A module rewritten (an upgrade): read again.
+    modules[0].write_bytes(originals[1].read_bytes())
+    again = _kept_elf_needs(modules)
+    assert again == {m: read_needs(m) for m in modules}
 
 
 def test_the_walk_for_extension_modules_is_kept_until_a_distribution_changes(

@@ -26,8 +26,9 @@ from .checks.base import convert_options, find_project, parse_seconds
 from .summary import add_summary_parser
 from .terminal import colour, plain, wants_colour, wrap
 
-#: Checks mostly wait on subprocesses; a few at a time keeps a small machine usable.
-MAX_THREADS = 4
+#: Checks mostly wait on subprocesses; a few at a time keeps a small machine usable,
+#: no more than it has cores (checks in Python code take turns on the interpreter).
+MAX_THREADS = min(4, max(2, os.cpu_count() or 2))
 
 #: Exit statuses.
 OK, FAILED, USAGE = 0, 1, 2

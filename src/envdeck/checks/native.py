@@ -18,7 +18,7 @@ from typing import Any
 
 from . import inputs, usercache
 from .base import CheckContext, Findings, Outcome, Status, check
-from .elf import read_needs
+from .elf import Needs, read_needs
 from .environment import Environment, project_environment
 from .errors import CheckSkipped, ToolMissing
 from .interpreter import libc, parse_platform
@@ -327,6 +327,29 @@ def _pe_libraries(files: list[Path], inside: tuple[str, ...], libs: Libraries,
             _classify(dll, str(found), module, inside, libs, weight.get(module, 1))
 
 
+def _kept_elf_needs(modules: list[Path]) -> dict[Path, Needs | None]:
+    """Each module's ELF needs, kept in the user's cache while every module is the
+    same file (reading the headers of a venv's hundreds of modules is a third of
+    the check's own time)."""
+    key = usercache.key_of(
+        "elf-needs", [inputs.stat_of(m) for m in modules], usercache.module_stamp(__name__)
+    )
+    kept = usercache.load("elf-needs", key)
+    if isinstance(kept, list) and len(kept) == len(modules):
+        with contextlib.suppress(TypeError, ValueError):
+            return {
+                module: None if entry is None else Needs(tuple(entry[0]), tuple(entry[1]))
+                for module, entry in zip(modules, kept, strict=True)
+            }
+    needs = {module: read_needs(module) for module in modules}
+    usercache.store(
+        "elf-needs",
+        key,
+        [None if n is None else [list(n.needed), list(n.search)] for n in needs.values()],
+    )
+    return needs
+
+
 def _needs_key(module: Path) -> Any:
     """What groups modules with the same needs (one listing per group)."""
     if sys.platform == "darwin":
@@ -456,8 +479,10 @@ def _read_libraries(
         return True
     # One ldd run per distinct set of needs: the rest are the same answer.
     groups: dict[Any, list[Path]] = {}
+    keys = _kept_elf_needs(modules) if sys.platform.startswith("linux") else {}
     for module in modules:
-        groups.setdefault(_needs_key(module), []).append(module)
+        key = keys[module] if module in keys else _needs_key(module)
+        groups.setdefault(key, []).append(module)
     representatives = [group[0] for group in groups.values()]
     weight = {group[0]: len(group) for group in groups.values()}
     inside = tuple(str(p) for p in {env.prefix, env.prefix.resolve(), *env.site_dirs})
@@ -633,8 +658,14 @@ def _smi_driver(smi: str) -> Driver | Outcome:
     return gpus, driver_cuda, f"NVIDIA {driver}" if driver else "(unknown)", "nvidia-smi"
 
 
+_NO_DRIVER = "no NVIDIA driver: nvidia-smi is not on PATH and libcuda cannot be loaded"
+
+
 def _libcuda_driver() -> Driver:
     """The driver as ``libcuda`` reports it, probed in a child process."""
+    key = _no_libcuda_key()
+    if key is not None and usercache.load("no-libcuda", key) is True:
+        raise CheckSkipped(_NO_DRIVER)
     # -I -S: the probe needs only the standard library (ctypes), not the venv's
     # site-packages and their .pth files, which cost most of a child's start.
     probe = run([sys.executable, "-I", "-S", "-c", _CUDA_PROBE])
@@ -643,8 +674,9 @@ def _libcuda_driver() -> Driver:
     except (ValueError, IndexError):
         found = {}
     if not found.get("loaded"):
-        raise CheckSkipped("no NVIDIA driver: nvidia-smi is not on PATH and libcuda cannot be "
-                           "loaded")  # fmt: skip
+        if probe.ok and key is not None:
+            usercache.store("no-libcuda", key, True)
+        raise CheckSkipped(_NO_DRIVER)
     if found.get("init") not in (0, None) or not found.get("devices"):
         raise CheckSkipped(f"libcuda loads but sees no GPU (cuInit error {found.get('init')})")
     driver_cuda = ""
@@ -653,6 +685,31 @@ def _libcuda_driver() -> Driver:
         driver_cuda = f"{value // 1000}.{value % 1000 // 10}"
     driver = "NVIDIA (version: nvidia-smi is not installed)"
     return list(found["devices"]), driver_cuda, driver, "libcuda (ctypes)"
+
+
+#: Where the dynamic loader looks for libcuda.so.1 besides LD_LIBRARY_PATH and its
+#: cache (a driver's installer runs ldconfig, which rewrites the cache).
+_LOADER_DIRS = ("/lib", "/usr/lib", "/lib64", "/usr/lib64", "/usr/lib/wsl/lib")
+
+
+def _no_libcuda_key() -> str | None:
+    """On Linux, what a "libcuda cannot be loaded" answer holds for: the loader's
+    cache, LD_LIBRARY_PATH and the folders it would search (a file added to one
+    changes its time), the NVIDIA device files and the interpreter.  Elsewhere None:
+    asked every time."""
+    if not sys.platform.startswith("linux"):
+        return None
+    search = os.environ.get("LD_LIBRARY_PATH", "")
+    folders = [*filter(None, search.split(os.pathsep)), *_LOADER_DIRS]
+    return usercache.key_of(
+        "no-libcuda",
+        search,
+        [inputs.stat_of(Path(f)) for f in folders],
+        inputs.stat_of(Path("/etc/ld.so.cache")),
+        [inputs.stat_of(Path(p)) for p in ("/dev/nvidiactl", "/proc/driver/nvidia", "/dev/dxg")],
+        inputs.interpreter(Path.cwd(), {}),
+        usercache.module_stamp(__name__),
+    )
 
 
 def _visible_devices(ctx: CheckContext, found: Findings) -> None:

@@ -13,8 +13,12 @@ Each answer is kept under a key made of what would change it:
   install, uninstall or reinstall changes a ``*.dist-info`` folder), and used only
   while every module found is still there.  A module copied into the venv by hand,
   outside any install, is found at the next install;
+* ``system-libs``' reading of each module's ELF headers: every module's file;
 * ``system-libs``' ldd listings: the modules, ldd and the loader's settings, used
-  only while every library they name is the same file.
+  only while every library they name is the same file;
+* ``gpu``'s "libcuda cannot be loaded", on Linux: the loader's cache, its folders and
+  ``LD_LIBRARY_PATH``'s, the NVIDIA device files and the interpreter (a library found
+  is never kept: the GPUs are asked every time).
 
 Keys are hashes.  An ldd listing names library files as ldd printed them, some
 under the venv: it stays on this machine, and a result never names this directory.
