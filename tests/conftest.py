@@ -102,6 +102,15 @@ def _checks_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
 
 
 @pytest.fixture
+def own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A cache directory of this test's own, for what envdeck keeps between runs (an
+    environment value: subprocesses read it too)."""
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("ENVDECK_CACHE_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture
 def build(tmp_path: Path, make_app: Any) -> Iterator[BuildFn]:
     """Write ``files`` (name -> text) plus a conf.py into a project and build it.
 

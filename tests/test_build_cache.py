@@ -22,11 +22,8 @@ CODE = (
 
 
 @pytest.fixture
-def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A cache directory of this test's own (a subprocess reads it too)."""
-    folder = tmp_path / "cache"
-    monkeypatch.setenv("ENVDECK_CACHE_DIR", str(folder))
-    return folder
+def cache(own_cache: Path) -> Path:
+    return own_cache
 
 
 def kept_blocks(cache: Path) -> dict[str, str]:

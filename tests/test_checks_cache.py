@@ -27,10 +27,8 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
-def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    directory = tmp_path / "cache"
-    monkeypatch.setenv("ENVDECK_CACHE_DIR", str(directory))
-    return directory
+def cache(own_cache: Path) -> Path:
+    return own_cache
 
 
 def _facts(result: object) -> dict[str, str]:
