@@ -151,26 +151,26 @@ def test_a_cache_that_cannot_be_written_leaves_the_deck_as_it_is(
 
 
 def test_the_blocks_used_last_are_kept_first_up_to_the_limit(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(build_cache, "MAX_BYTES", 30)
-    path = tmp_path / "kept.json"
-    first = KeptHighlights(path, ["stamp"])
+    path = cache / "highlights" / "kept.json"
+    first = KeptHighlights("kept", ["stamp"])
     for key in ("a", "b", "c"):
         first.put(key, key * 10)
     first.save()
     assert list(kept_blocks_at(path)) == ["a", "b", "c"]
-    second = KeptHighlights(path, ["stamp"])
+    second = KeptHighlights("kept", ["stamp"])
     assert second.get("c") == "c" * 10
     second.put("d", "d" * 10)
     second.save()
     # This build's blocks first, then the earlier ones, within 30 characters.
     assert list(kept_blocks_at(path)) == ["c", "d", "a"]
     # Another stamp (Pygments, Sphinx or envdeck changed) takes nothing back.
-    assert KeptHighlights(path, ["other"]).get("c") is None
+    assert KeptHighlights("kept", ["other"]).get("c") is None
     # A build that coloured nothing anew leaves the file as it was.
     before = path.stat().st_mtime_ns
-    third = KeptHighlights(path, ["stamp"])
+    third = KeptHighlights("kept", ["stamp"])
     assert third.get("a") == "a" * 10
     third.save()
     assert path.stat().st_mtime_ns == before
@@ -201,6 +201,28 @@ def test_compiled_templates_are_kept_and_an_edited_template_is_compiled_again(
     (built.srcdir / "_templates/page.html").write_text(template.replace("FIRST", "SECOND"))
     edited = build(None, confoverrides={"slide": "1"}, freshenv=True)
     assert "SECOND" in edited.html().get_text() and "FIRST" not in edited.html().get_text()
+
+
+def test_a_template_cache_folder_gone_during_the_build_leaves_the_deck_as_it_is(
+    build: Any, cache: Path
+) -> None:
+    # Between the builder's start and the first page, the folder of compiled templates
+    # becomes a file (as a folder removed, or a full disk, makes it unusable).
+    conf = (
+        "import shutil\n"
+        'extensions = ["envdeck"]\n'
+        "def spoil(app):\n"
+        "    folder = app.builder.templates.environment.bytecode_cache.directory\n"
+        "    shutil.rmtree(folder)\n"
+        "    open(folder, 'w').close()\n"
+        "def setup(app):\n"
+        '    app.connect("builder-inited", spoil)\n'
+    )
+    built = build({"index.md": "# T\n\nWords.\n"}, conf=conf, confoverrides={"slide": "1"})
+    assert "Words." in built.html().get_text()
+    assert not built.warning_lines()
+    [spoiled] = (cache / "templates").iterdir()
+    assert spoiled.is_file()
 
 
 def test_the_handout_keeps_nothing(build: Any, cache: Path) -> None:

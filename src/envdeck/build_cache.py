@@ -40,7 +40,6 @@ import json
 import logging
 import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -100,20 +99,12 @@ class _Warnings(logging.Filter):
         return True
 
 
-def style_stamp(style: Any) -> list[Any]:
-    """What of a Pygments style class shapes the HTML (the classes it styles)."""
-    styles = getattr(style, "styles", {})
-    return [
-        f"{getattr(style, '__module__', '')}.{getattr(style, '__qualname__', style)}",
-        sorted((str(token), str(value)) for token, value in styles.items()),
-    ]
-
-
 class KeptHighlights:
-    """The blocks of one project and style: read at the first block, written at the end."""
+    """The blocks of one project and style: read at the first block, written at the end
+    (``usercache``'s ``highlights/<name>.json``)."""
 
-    def __init__(self, path: Path | None, stamp: list[Any]) -> None:
-        self.path = path
+    def __init__(self, name: str, stamp: list[Any]) -> None:
+        self.name = name
         self.stamp = json.loads(json.dumps(stamp, default=str))
         self._kept: dict[str, str] | None = None
         self._used: dict[str, None] = {}
@@ -121,18 +112,18 @@ class KeptHighlights:
 
     @classmethod
     def for_project(cls, srcdir: str | Path, formatter: type, style: Any) -> KeptHighlights:
+        styles = getattr(style, "styles", {})
+        styled = sorted((str(token), str(value)) for token, value in styles.items())
         stamp = [
             FORMAT,
             pygments.__version__,
             sphinx.__version__,
             usercache.module_stamp("envdeck.deck_code"),
             usercache.module_stamp(__name__),
-            f"{formatter.__module__}.{formatter.__qualname__}",
-            style_stamp(style),
+            _named(formatter),
+            styled,  # what of the style shapes the HTML: the classes it styles
         ]
-        name = usercache.key_of(os.path.abspath(srcdir), style_stamp(style)[0])
-        path = usercache.entry("highlights", name)
-        return cls(path.with_suffix(".json") if path else None, stamp)
+        return cls(usercache.key_of(os.path.abspath(srcdir), _named(style)), stamp)
 
     @staticmethod
     def key(source: str, lang: str, opts: Any, force: bool, kwargs: dict[str, Any]) -> str:
@@ -141,12 +132,10 @@ class KeptHighlights:
 
     def _load(self) -> dict[str, str]:
         if self._kept is None:
-            self._kept = {}
-            if self.path is not None:
-                with contextlib.suppress(OSError, ValueError, TypeError):
-                    data = json.loads(self.path.read_text("utf8"))
-                    if data.get("stamp") == self.stamp and isinstance(data.get("blocks"), dict):
-                        self._kept = data["blocks"]
+            data = usercache.load("highlights", self.name)
+            fits = isinstance(data, dict) and data.get("stamp") == self.stamp
+            blocks = data.get("blocks") if fits else None
+            self._kept = blocks if isinstance(blocks, dict) else {}
         return self._kept
 
     def get(self, key: str) -> str | None:
@@ -162,7 +151,7 @@ class KeptHighlights:
 
     def save(self) -> None:
         """Write the blocks, this build's first, when this build coloured any anew."""
-        if not self._added or self.path is None or self._kept is None:
+        if not self._added or self._kept is None:
             return
         kept = self._kept
         blocks: dict[str, str] = {}
@@ -174,15 +163,7 @@ class KeptHighlights:
             if size > MAX_BYTES:
                 break
             blocks[key] = kept[key]
-        with contextlib.suppress(OSError):
-            # Written whole, then renamed: a concurrent build reads the old file or the new.
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-", suffix=".json")
-            try:
-                with os.fdopen(fd, "w", encoding="utf8") as out:
-                    json.dump({"stamp": self.stamp, "blocks": blocks}, out)
-                os.replace(tmp, self.path)
-            except OSError:
-                os.unlink(tmp)
+        usercache.store("highlights", self.name, {"stamp": self.stamp, "blocks": blocks})
         self._added = False
 
 
@@ -246,7 +227,20 @@ def keep_compiled_templates(templates: Any) -> None:
         folder.mkdir(exist_ok=True)
     except OSError:
         return
-    environment.bytecode_cache = FileSystemBytecodeCache(str(folder))
+    environment.bytecode_cache = _QuietBytecodeCache(str(folder))
+
+
+class _QuietBytecodeCache(FileSystemBytecodeCache):
+    """Jinja's cache of compiled templates; one that cannot be read or written (a full
+    disk, a folder gone) compiles the template as without a cache."""
+
+    def load_bytecode(self, bucket: Any) -> None:
+        with contextlib.suppress(OSError):
+            super().load_bytecode(bucket)
+
+    def dump_bytecode(self, bucket: Any) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
 
 
 def _named(value: Any) -> str:

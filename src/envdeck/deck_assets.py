@@ -14,7 +14,8 @@ Chosen once per page, from its HTML, when the deck builder writes it:
   style sheet cut to the token classes of the page's code; the split plugin among
   them is registered from the page (:data:`SPLIT_PLUGIN`).
 
-Every other file (reveal.js, the theme, envdeck's deck files) goes on every page.
+Every other file (reveal.js, the theme and its fonts, the user's own style sheets)
+goes on every page.
 """
 
 from __future__ import annotations

@@ -85,7 +85,9 @@ def _uv_settings() -> list[Path]:
     """uv's settings files outside the project: the user's and the system's."""
     env = os.environ
     found = [Path(env["UV_CONFIG_FILE"])] if env.get("UV_CONFIG_FILE") else []
-    config = Path(env["XDG_CONFIG_HOME"]) if env.get("XDG_CONFIG_HOME") else Path.home() / ".config"
+    # expanduser, not Path.home(): that raises where no home directory is known.
+    home = os.path.expanduser("~")
+    config = Path(env.get("XDG_CONFIG_HOME") or os.path.join(home, ".config"))
     found.append(config / "uv" / "uv.toml")
     for folder in env.get("XDG_CONFIG_DIRS", "/etc/xdg").split(os.pathsep):
         if folder:

@@ -1,8 +1,9 @@
 /* envdeck: a slide that does not fit goes on in the next slide(s), "Title (cont.)".
  *
  * A reveal.js plugin.  The slides are measured once fonts and math are in: on screen
- * just after the deck starts (reveal.js is then told of the new slides), in the print
- * view before it lays out its pages, so `envdeck pdf` gets the same slides.  A leaf
+ * after the deck has started and painted its first slide (reveal.js is then told of
+ * the new slides), in the print view before it lays out its pages, so `envdeck pdf`
+ * gets the same slides.  A leaf
  * slide taller than the frame, even at SCALE_FIRST, is split between blocks:
  * paragraphs, list items, table rows, lines of code, and the blocks inside an
  * admonition or a card.  Each part but the last fills the frame at full size; the
