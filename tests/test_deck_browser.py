@@ -348,4 +348,11 @@ def test_walking_the_whole_deck_stays_on_the_machine(page, deck, requests):
         page.keyboard.press("Escape")  # the overview shows every slide at once
         page.wait_for_function("Reveal.isOverview()")
     assert_local(requests, deck)
-    assert any(url.endswith(".woff") for url in requests)  # fonts came from the deck
+    # The theme's fonts came from the deck, as WOFF2 (deck_fonts.py): none of the
+    # theme's WOFF files was loaded as well.
+    theme_fonts = [url for url in requests if "/theme/fonts/" in url and ".woff" in url]
+    assert theme_fonts and all(url.endswith(".woff2") for url in theme_fonts)
+    faces = page.evaluate(
+        "[...document.fonts].filter((f) => f.status === 'loaded').map((f) => f.family)"
+    )
+    assert any("Source Sans Pro" in face for face in faces)

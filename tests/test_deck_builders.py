@@ -133,3 +133,66 @@ def test_templates_an_extension_injects_do_not_replace_the_deck(build, slide):
     else:
         assert "INJECTED-PAGE" in index  # the handout keeps what the extension wanted
     assert "CATALOG" in (built.outdir / "catalog.html").read_text("utf8")
+
+
+TITLES_CONF = """
+import json
+from pathlib import Path
+extensions = ["envdeck"]
+
+def note_titles(app, pagename, templatename, ctx, doctree):
+    rendered = {key: ctx.get(key) for key in ("title", "prev", "next", "parents", "toc")}
+    Path(app.outdir, f"titles-{pagename}.json").write_text(json.dumps(rendered), "utf8")
+
+def setup(app):
+    app.connect("html-page-context", note_titles)
+"""
+TITLED_PAGES = {
+    "index.md": "# Course & friends\n\n```{toctree}\na\nb\nc\n```\n",
+    "a.md": '# Quotes "x" and @me\n\n## One\n\ntext\n',
+    "b.md": "# Ünïcode — dash\n\n## Two\n\ntext\n",
+    "c.md": "# With `code` in it\n\ntext\n",
+}
+
+
+def test_titles_render_as_sphinx_renders_them_each_plain_one_once(build, monkeypatch):
+    """The deck renders a title of plain text once per build (Sphinx renders a page's
+    title, its neighbours' and its parents' for every page): the pages get what
+    Sphinx's own rendering gives, with and without that."""
+    from sphinx.builders.html import StandaloneHTMLBuilder
+
+    from envdeck import slides
+
+    rendered: list[str] = []
+    render_partial = StandaloneHTMLBuilder.render_partial
+
+    def counted(self, node):
+        if type(node).__name__ == "title":
+            rendered.append(node.astext())
+        return render_partial(self, node)
+
+    monkeypatch.setattr(StandaloneHTMLBuilder, "render_partial", counted)
+
+    def contexts(built):
+        return {
+            name: (built.outdir / f"titles-{name}.json").read_text("utf8")
+            for name in ("index", "a", "b", "c")
+        }
+
+    once = contexts(build(TITLED_PAGES, conf=TITLES_CONF, confoverrides={"slide": 1}))
+    rendered_once = list(rendered)
+    rendered.clear()
+    monkeypatch.setattr(slides, "_plain_title_key", lambda node: None)
+    every_time = contexts(build(None, conf=TITLES_CONF, confoverrides={"slide": 1}, freshenv=True))
+    assert once == every_time
+    assert "Course &amp; friends" in once["a"] and "&#64;me" in once["a"]
+    assert "docutils literal" in once["b"]
+    # Sphinx asks for each title several times (the page's own, its neighbours',
+    # its parent's); the deck renders each plain one once, and the one with markup
+    # every time, as Sphinx does.
+    with_code = "With code in it"
+    assert sorted(set(rendered)) == sorted(set(rendered_once)) and len(rendered) > len(
+        set(rendered)
+    )
+    assert all(rendered_once.count(title) == 1 for title in rendered_once if title != with_code)
+    assert rendered_once.count(with_code) == rendered.count(with_code) > 1

@@ -406,8 +406,10 @@ def test_only_the_revealjs_files_the_deck_uses_are_copied(build):
         "dist/theme/white.css",
         "plugin/notes/notes.js",
     }
-    # WOFF only: every browser reveal.js supports reads it.
-    assert fonts and all(p.endswith((".woff", ".css")) for p in fonts)
+    # WOFF, which every browser reveal.js supports reads, and WOFF2 in front of it.
+    assert fonts and all(p.endswith((".woff", ".woff2", ".css")) for p in fonts)
+    woff = {p for p in fonts if p.endswith(".woff")}
+    assert {p + "2" for p in woff} == {p for p in fonts if p.endswith(".woff2")}
 
 
 def test_a_users_reveal_plugin_is_copied_too(build):

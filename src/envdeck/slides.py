@@ -52,6 +52,7 @@ from .config import user_set
 from .deck_assets import page_assets
 from .deck_course import setup_deck_course
 from .deck_extensions import add_extension_scripts, setup_deck_extensions, theme_as_asset
+from .deck_fonts import copy_font_css
 from .deck_templates import plain_page_html
 from .revealjs import (
     BUILDER_NAMES,
@@ -283,6 +284,15 @@ class DeckHighlighter(deck_code.DeckPygmentsBridge):
         return formatter
 
 
+def _plain_title_key(node: nodes.Node | None) -> tuple[str, str] | None:
+    """What a title of text alone renders from; None for any other node."""
+    if not isinstance(node, nodes.title) or type(node) is not nodes.title:
+        return None
+    if not all(type(child) is nodes.Text for child in node.children):
+        return None
+    return node.astext(), repr(sorted(node.attributes.items()))
+
+
 def _hashable(value: Any) -> Any:
     return tuple(value) if isinstance(value, (list, set)) else value
 
@@ -306,6 +316,20 @@ class DeckBuilder(RevealjsBuilder):
         # separate list, as extensions append their own static dirs to it.
         self.config.html_static_path = list(drop_bundled_static(self.config))
         keep_compiled_templates(self.templates)
+        self._plain_titles: dict[tuple[str, str], dict[str, str]] = {}
+
+    def render_partial(self, node: nodes.Node | None) -> dict[str, str]:
+        # Sphinx renders a page's title and those of its neighbours and parents with
+        # a docutils document and a translator each, several times for each page:
+        # one in nine seconds of a 1,000-page deck.  A title of plain text renders
+        # the same every time, so each distinct one is rendered once per build.
+        key = _plain_title_key(node)
+        if key is None:
+            return super().render_partial(node)
+        parts = self._plain_titles.get(key)
+        if parts is None:
+            parts = self._plain_titles[key] = super().render_partial(node)
+        return dict(parts)
 
     def get_builder_config(self, option: str, default: str) -> Any:
         # Under the name `html` this builder must still read `revealjs_*` options.
@@ -414,7 +438,7 @@ class DeckBuilder(RevealjsBuilder):
         for name in (DECK_CSS, DECK_JS, SPLIT_JS):
             copy_static(name, static)
         for relpath in sorted(self.revealjs_files()):
-            copy_revealjs_file(relpath, static)
+            copy_revealjs_file(relpath, static, woff2=self.config.envdeck_woff2)
 
     def revealjs_files(self) -> set[str]:
         """The files under ``revealjs/`` that the deck's pages load."""
@@ -469,17 +493,14 @@ class DirectoryHTMLDeckBuilder(DirectoryDeckBuilder):
 # --- copying the reveal.js files a deck uses ------------------------------------
 
 _IMPORT = re.compile(r"@import\s+url\(\s*['\"]?([^'\")]+)['\"]?\s*\)\s*;?[ \t]*\n?")
-_FONT_FACE = re.compile(r"@font-face\s*\{[^}]*\}")
-_SRC = re.compile(r"\s*src:[^;]*;")
-_WOFF = re.compile(r"url\(\s*['\"]?([^'\")]+\.woff)['\"]?\s*\)")
 
 
-def copy_revealjs_file(relpath: str, static: Path) -> None:
+def copy_revealjs_file(relpath: str, static: Path, *, woff2: bool = True) -> None:
     """Copy ``revealjs/<relpath>`` from sphinx-revealjs into ``static``, trimmed.
 
     A theme's remote ``@import`` (Google Fonts) is dropped, so the deck never
     fetches it (the theme's fallback fonts are used); a local font's CSS keeps only
-    its WOFF files, which every browser that runs reveal.js reads.
+    its WOFF files, with WOFF2 files in front of them (deck_fonts.py).
     """
     source = REVEALJS_STATIC / relpath
     if not source.is_file():
@@ -500,31 +521,12 @@ def copy_revealjs_file(relpath: str, static: Path) -> None:
     for match in _IMPORT.finditer(text):
         url = match.group(1)
         if "://" not in url and not url.startswith("//"):
-            copy_font_css(source.parent / url, target.parent / url)
+            copy_font_css(source.parent / url, target.parent / url, woff2=woff2)
     text = _IMPORT.sub(
         lambda m: m.group(0) if "://" not in m.group(1) and not m.group(1).startswith("//") else "",
         text,
     )
     target.write_text(text, "utf8")
-
-
-def copy_font_css(source: Path, target: Path) -> None:
-    if not source.is_file():
-        return
-    target.parent.mkdir(parents=True, exist_ok=True)
-
-    def woff_only(match: re.Match[str]) -> str:
-        block = match.group(0)
-        fonts = _WOFF.findall(block)
-        for font in fonts:
-            if (source.parent / font).is_file():
-                shutil.copyfile(source.parent / font, target.parent / font)
-        if not fonts:
-            return block
-        src = ", ".join(f"url('{font}') format('woff')" for font in fonts)
-        return _SRC.sub("", block).replace("{", "{\n    src: " + src + ";", 1)
-
-    target.write_text(_FONT_FACE.sub(woff_only, source.read_text("utf8")), "utf8")
 
 
 def choose_page_assets(

@@ -1,0 +1,121 @@
+"""The deck theme's fonts: the WOFF files reveal.js ships, and the same fonts as WOFF2.
+
+A reveal.js theme loads its fonts from a style sheet next to them (``source-sans-pro.css``
+for the default themes) that lists each face in several formats.  The deck keeps the
+WOFF files, which every browser that runs reveal.js reads, and puts in front of each
+a WOFF2 file of the same font: the three faces a page of the default themes loads
+weigh 320 KiB as WOFF, 210 KiB as WOFF2, more than half of what the page loads.  A
+browser takes the first format it reads; one without WOFF2 takes the WOFF file.
+
+WOFF2 is a lossless encoding (Brotli, and a reversible transform of the glyph table):
+fontTools re-encodes the WOFF file, its tables, names and metadata as they are, so the
+font is the same font in another container, as the SIL Open Font License's FAQ asks
+of a web font that keeps its Reserved Font Name.  Brotli at its best compression takes
+about half a second a face, so each font is converted once per machine: the WOFF2 is
+kept in the user's cache under the hash of the WOFF file and the versions of fontTools
+and Brotli.  ``envdeck_woff2 = False`` keeps the WOFF files alone.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import os
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+from sphinx.util import logging
+
+from .checks import usercache
+
+LOGGER = logging.getLogger(__name__)
+
+_FONT_FACE = re.compile(r"@font-face\s*\{[^}]*\}")
+_SRC = re.compile(r"\s*src:[^;]*;")
+_WOFF = re.compile(r"url\(\s*['\"]?([^'\")]+\.woff)['\"]?\s*\)")
+
+
+def copy_font_css(source: Path, target: Path, *, woff2: bool) -> None:
+    """Copy a theme's font style sheet and the WOFF files it names, with a WOFF2 file
+    in front of each where ``woff2`` is true and the font converts."""
+    if not source.is_file():
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+
+    def one_face(match: re.Match[str]) -> str:
+        block = match.group(0)
+        fonts = [font for font in _WOFF.findall(block) if (source.parent / font).is_file()]
+        if not fonts:
+            return block
+        urls = []
+        for font in fonts:
+            shutil.copyfile(source.parent / font, target.parent / font)
+            if woff2 and write_woff2(source.parent / font, target.parent / f"{font}2"):
+                urls.append(f"url('{font}2') format('woff2')")
+            urls.append(f"url('{font}') format('woff')")
+        return _SRC.sub("", block).replace("{", "{\n    src: " + ", ".join(urls) + ";", 1)
+
+    target.write_text(_FONT_FACE.sub(one_face, source.read_text("utf8")), "utf8")
+
+
+def write_woff2(woff: Path, target: Path) -> bool:
+    """Write ``woff`` as WOFF2 to ``target``; False (and nothing written) where it
+    cannot be converted."""
+    try:
+        data = woff.read_bytes()
+    except OSError:
+        return False
+    kept = _kept_path(data)
+    if kept is not None:
+        with contextlib.suppress(OSError):
+            shutil.copyfile(kept, target)
+            return True
+    converted = to_woff2(data)
+    if converted is None:
+        LOGGER.verbose("envdeck: %s is not a font fontTools reads; served as WOFF", woff.name)
+        return False
+    target.write_bytes(converted)
+    if kept is not None:
+        _keep(kept, converted)
+    return True
+
+
+def to_woff2(data: bytes) -> bytes | None:
+    """The WOFF (or OpenType) font ``data`` as WOFF2; None if it is not a font."""
+    from fontTools.ttLib import TTLibError, woff2
+
+    out = io.BytesIO()
+    try:
+        woff2.compress(io.BytesIO(data), out)
+    except (TTLibError, ValueError, KeyError, IndexError, AssertionError, EOFError):
+        return None
+    return out.getvalue()
+
+
+def _kept_path(data: bytes) -> Path | None:
+    """Where the WOFF2 of ``data`` is kept: named for the font and for the versions of
+    the code that converts it."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        versions = [version("fonttools"), version("brotli")]
+    except PackageNotFoundError:
+        return None
+    return usercache.entry(
+        "fonts", usercache.key_of(hashlib.sha256(data).hexdigest(), versions) + ".woff2"
+    )
+
+
+def _keep(path: Path, data: bytes) -> None:
+    # Written whole, then renamed: a build reading it meanwhile sees no file or all of it.
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".woff2")
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        os.replace(tmp, path)
+    except OSError:
+        with contextlib.suppress(OSError, UnboundLocalError):
+            os.unlink(tmp)
