@@ -118,6 +118,7 @@ D_VALUES: dict[str, tuple[str, object]] = {
     "envdeck_transition": ("fade", "fade"),
     "envdeck_aspect_ratio": ("4:3", "4:3"),
     "envdeck_slide_numbers": ("off", False),
+    "envdeck_woff2": ("no", False),
     "envdeck_prose_notes": ("hide", "hide"),
     "envdeck_check_timeout": ("30", 30.0),
     "envdeck_check_failures": ("silent", "silent"),

@@ -13,7 +13,9 @@ font is the same font in another container, as the SIL Open Font License's FAQ a
 of a web font that keeps its Reserved Font Name.  Brotli at its best compression takes
 about half a second a face, so each font is converted once per machine: the WOFF2 is
 kept in the user's cache under the hash of the WOFF file and the versions of fontTools
-and Brotli.  ``envdeck_woff2 = False`` keeps the WOFF files alone.
+and Brotli.  A build that has to convert starts as the builder is made, one thread a
+face (Brotli lets go of the interpreter while it compresses), while Sphinx reads the
+pages.  ``envdeck_woff2 = False`` keeps the WOFF files alone.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import os
 import re
 import shutil
 import tempfile
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from sphinx.util import logging
@@ -36,6 +39,44 @@ LOGGER = logging.getLogger(__name__)
 _FONT_FACE = re.compile(r"@font-face\s*\{[^}]*\}")
 _SRC = re.compile(r"\s*src:[^;]*;")
 _WOFF = re.compile(r"url\(\s*['\"]?([^'\")]+\.woff)['\"]?\s*\)")
+_IMPORT = re.compile(r"@import\s+url\(\s*['\"]?([^'\")]+)['\"]?\s*\)")
+
+#: Conversions under way, by WOFF file: started by convert_early().
+_PENDING: dict[Path, Future[bytes | None]] = {}
+
+
+def theme_fonts(theme_css: Path) -> list[Path]:
+    """The WOFF files that a reveal.js theme's style sheet loads through its local
+    font style sheets."""
+    try:
+        theme = theme_css.read_text("utf8")
+    except OSError:
+        return []
+    fonts = []
+    for url in _IMPORT.findall(theme):
+        if "://" in url or url.startswith("//"):
+            continue
+        sheet = theme_css.parent / url
+        with contextlib.suppress(OSError):
+            fonts += [sheet.parent / font for font in _WOFF.findall(sheet.read_text("utf8"))]
+    return [font for font in fonts if font.is_file()]
+
+
+def convert_early(fonts: list[Path]) -> None:
+    """Start converting the ``fonts`` whose WOFF2 is not kept yet, in threads."""
+    todo = []
+    for font in fonts:
+        with contextlib.suppress(OSError):
+            data = font.read_bytes()
+            kept = _kept_path(data)
+            if font not in _PENDING and (kept is None or not kept.is_file()):
+                todo.append((font, data))
+    if not todo:
+        return
+    pool = ThreadPoolExecutor(max_workers=min(len(todo), os.cpu_count() or 1))
+    for font, data in todo:
+        _PENDING[font] = pool.submit(to_woff2, data)
+    pool.shutdown(wait=False)
 
 
 def copy_font_css(source: Path, target: Path, *, woff2: bool) -> None:
@@ -73,7 +114,8 @@ def write_woff2(woff: Path, target: Path) -> bool:
         with contextlib.suppress(OSError):
             shutil.copyfile(kept, target)
             return True
-    converted = to_woff2(data)
+    pending = _PENDING.pop(woff, None)
+    converted = pending.result() if pending is not None else to_woff2(data)
     if converted is None:
         LOGGER.verbose("envdeck: %s is not a font fontTools reads; served as WOFF", woff.name)
         return False

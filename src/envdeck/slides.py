@@ -52,7 +52,7 @@ from .config import user_set
 from .deck_assets import page_assets
 from .deck_course import setup_deck_course
 from .deck_extensions import add_extension_scripts, setup_deck_extensions, theme_as_asset
-from .deck_fonts import copy_font_css
+from .deck_fonts import convert_early, copy_font_css, theme_fonts
 from .deck_templates import plain_page_html
 from .revealjs import (
     BUILDER_NAMES,
@@ -316,6 +316,10 @@ class DeckBuilder(RevealjsBuilder):
         # separate list, as extensions append their own static dirs to it.
         self.config.html_static_path = list(drop_bundled_static(self.config))
         keep_compiled_templates(self.templates)
+        if self.config.envdeck_woff2:
+            # The theme's fonts convert while Sphinx reads the pages (deck_fonts.py).
+            theme = f"{engine(self).theme_dir}/{self.config.revealjs_style_theme}.css"
+            convert_early(theme_fonts(REVEALJS_STATIC / theme))
         self._plain_titles: dict[tuple[str, str], dict[str, str]] = {}
 
     def render_partial(self, node: nodes.Node | None) -> dict[str, str]:
