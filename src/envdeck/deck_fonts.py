@@ -33,6 +33,7 @@ from pathlib import Path
 from sphinx.util import logging
 
 from .checks import usercache
+from .translations import __
 
 LOGGER = logging.getLogger(__name__)
 
@@ -117,7 +118,11 @@ def write_woff2(woff: Path, target: Path) -> bool:
     pending = _PENDING.pop(woff, None)
     converted = pending.result() if pending is not None else to_woff2(data)
     if converted is None:
-        LOGGER.verbose("envdeck: %s is not a font fontTools reads; served as WOFF", woff.name)
+        LOGGER.verbose(
+            __("envdeck: {font} is not a font fontTools reads; served as WOFF").format(
+                font=woff.name
+            )
+        )
         return False
     target.write_bytes(converted)
     if kept is not None:
