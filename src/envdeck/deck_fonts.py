@@ -21,7 +21,9 @@ pages.  ``envdeck_woff2 = False`` keeps the WOFF files alone.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
+import importlib.util
 import io
 import os
 import re
@@ -29,6 +31,7 @@ import shutil
 import tempfile
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 from sphinx.util import logging
 
@@ -132,28 +135,45 @@ def write_woff2(woff: Path, target: Path) -> bool:
 
 def to_woff2(data: bytes) -> bytes | None:
     """The WOFF (or OpenType) font ``data`` as WOFF2; None if it is not a font."""
-    from fontTools.ttLib import TTLibError, woff2
+    from fontTools.ttLib import woff2
 
     out = io.BytesIO()
     try:
         woff2.compress(io.BytesIO(data), out)
-    except (TTLibError, ValueError, KeyError, IndexError, AssertionError, EOFError):
+    # Whatever fontTools raises on a file it cannot read (struct.error, TTLibError,
+    # ...), the deck still has the WOFF file: served alone, as without WOFF2.
+    except Exception:
         return None
     return out.getvalue()
 
 
 def _kept_path(data: bytes) -> Path | None:
-    """Where the WOFF2 of ``data`` is kept: named for the font and for the versions of
-    the code that converts it."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        versions = [version("fonttools"), version("brotli")]
-    except PackageNotFoundError:
+    """Where the WOFF2 of ``data`` is kept: named for the font and for the code that
+    converts it."""
+    stamp = _converter_stamp()
+    if stamp is None:
         return None
     return usercache.entry(
-        "fonts", usercache.key_of(hashlib.sha256(data).hexdigest(), versions) + ".woff2"
+        "fonts", usercache.key_of(hashlib.sha256(data).hexdigest(), stamp) + ".woff2"
     )
+
+
+@functools.cache
+def _converter_stamp() -> list[Any] | None:
+    """fontTools' and Brotli's files, as found without importing them: asking their
+    versions (importlib.metadata) or importing fontTools costs a deck build tens of
+    milliseconds, in every build."""
+    stamp: list[Any] = []
+    for name in ("fontTools", "_brotli"):
+        spec = importlib.util.find_spec(name)
+        if spec is None or spec.origin is None:
+            return None
+        try:
+            st = os.stat(spec.origin)
+        except OSError:
+            return None
+        stamp.append([spec.origin, st.st_mtime_ns, st.st_size])
+    return stamp
 
 
 def _keep(path: Path, data: bytes) -> None:

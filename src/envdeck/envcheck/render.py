@@ -55,10 +55,10 @@ GRID_ROW_CLASSES = [
     *("sd-g-2", "sd-g-xs-2", "sd-g-sm-2", "sd-g-md-2", "sd-g-lg-2"),
 ]
 
-#: Sphinx (8.2 and later) leaves nodes of this class out of the search index.  Facts are
-#: paths, versions and tags of the build machine, repeated on every page that shows
-#: the check: noise in search results, and most of the words to index in a course
-#: with many checks.  Titles and summaries stay searchable.
+#: Sphinx (8.2 and later) leaves nodes of this class out of the search index.  Facts
+#: and summaries are paths, versions and tags of the build machine, repeated on every
+#: page that shows the check: noise in search results, and most of the words to index
+#: (and stem) in a course with many checks.  A check's title stays searchable.
 NO_SEARCH = "no-search"
 
 #: Facts a slide card shows when a check names no key facts.
@@ -173,7 +173,7 @@ def check_block(
     status = result.status.value
     block = nodes.admonition("", classes=["envdeck-check", f"envdeck-check-{status}"])
     block += nodes.title("", "", badge(status), nodes.Text(" "), *check_text(title))
-    block += check_paragraph(result.summary, "envdeck-check-summary")
+    block += check_paragraph(result.summary, "envdeck-check-summary", NO_SEARCH)
     note = expected_note(expect, status)
     if note is not None:
         block += note
@@ -215,7 +215,7 @@ def check_card(
     heading = create_component("card-title", ["sd-card-title", "sd-font-weight-bold"])
     heading += PassthroughTextElement("", "", badge(status), nodes.Text(" "), *check_text(title))
     body += heading
-    body += check_paragraph(result.summary, "sd-card-text", "envdeck-check-summary")
+    body += check_paragraph(result.summary, "sd-card-text", "envdeck-check-summary", NO_SEARCH)
     note = expected_note(expect, status)
     if note is not None:
         note["classes"].insert(0, "sd-card-text")
