@@ -29,14 +29,16 @@ import os
 import re
 import shutil
 import tempfile
-from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sphinx.util import logging
 
 from .checks import usercache
 from .translations import __
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 LOGGER = logging.getLogger(__name__)
 
@@ -77,6 +79,8 @@ def convert_early(fonts: list[Path]) -> None:
                 todo.append((font, data))
     if not todo:
         return
+    from concurrent.futures import ThreadPoolExecutor  # only where a font is converted
+
     pool = ThreadPoolExecutor(max_workers=min(len(todo), os.cpu_count() or 1))
     for font, data in todo:
         _PENDING[font] = pool.submit(to_woff2, data)
