@@ -26,7 +26,6 @@ import time
 import weakref
 from collections import Counter
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -234,6 +233,10 @@ def run_pending_checks(app: Sphinx, env: BuildEnvironment) -> list[str]:
         if key not in data.results or data.results[key].fingerprint != run.fingerprint(request)
     ]
     if stale:
+        # Imported here: a build with no envcheck to run (a deck of another doc set)
+        # does without it.
+        from concurrent.futures import ThreadPoolExecutor
+
         started = time.perf_counter()
         with ThreadPoolExecutor(min(MAX_THREADS, len(stale))) as pool:
             results = list(pool.map(_run_one, stale))
