@@ -332,7 +332,9 @@ class DeckBuilder(RevealjsBuilder):
             return super().render_partial(node)
         parts = self._plain_titles.get(key)
         if parts is None:
-            parts = self._plain_titles[key] = super().render_partial(node)
+            # A copy: before Sphinx 9 the parts are the docutils writer's own dict,
+            # which the next rendering fills anew.
+            parts = self._plain_titles[key] = dict(super().render_partial(node))
         return dict(parts)
 
     def get_builder_config(self, option: str, default: str) -> Any:
