@@ -12,10 +12,11 @@ fontTools re-encodes the WOFF file, its tables, names and metadata as they are, 
 font is the same font in another container, as the SIL Open Font License's FAQ asks
 of a web font that keeps its Reserved Font Name.  Brotli at its best compression takes
 about half a second a face, so each font is converted once per machine: the WOFF2 is
-kept in the user's cache under the hash of the WOFF file and the versions of fontTools
-and Brotli.  A build that has to convert starts as the builder is made, one thread a
-face (Brotli lets go of the interpreter while it compresses), while Sphinx reads the
-pages.  ``envdeck_woff2 = False`` keeps the WOFF files alone.
+kept in the user's cache under the hash of the WOFF file and the files of fontTools
+and Brotli (a new release of either converts again).  A build that has to convert
+starts as the builder is made, one thread a face (Brotli lets go of the interpreter
+while it compresses), while Sphinx reads the pages.  ``envdeck_woff2 = False`` keeps
+the WOFF files alone.
 """
 
 from __future__ import annotations
@@ -28,7 +29,6 @@ import io
 import os
 import re
 import shutil
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -45,7 +45,9 @@ LOGGER = logging.getLogger(__name__)
 _FONT_FACE = re.compile(r"@font-face\s*\{[^}]*\}")
 _SRC = re.compile(r"\s*src:[^;]*;")
 _WOFF = re.compile(r"url\(\s*['\"]?([^'\")]+\.woff)['\"]?\s*\)")
-_IMPORT = re.compile(r"@import\s+url\(\s*['\"]?([^'\")]+)['\"]?\s*\)")
+#: A style sheet's ``@import url(...)``, with its ``;`` and line end (slides.py drops
+#: the remote ones from a theme).
+IMPORT = re.compile(r"@import\s+url\(\s*['\"]?([^'\")]+)['\"]?\s*\)\s*;?[ \t]*\n?")
 
 #: Conversions under way, by WOFF file: started by convert_early().
 _PENDING: dict[Path, Future[bytes | None]] = {}
@@ -59,7 +61,7 @@ def theme_fonts(theme_css: Path) -> list[Path]:
     except OSError:
         return []
     fonts = []
-    for url in _IMPORT.findall(theme):
+    for url in IMPORT.findall(theme):
         if "://" in url or url.startswith("//"):
             continue
         sheet = theme_css.parent / url
@@ -133,7 +135,7 @@ def write_woff2(woff: Path, target: Path) -> bool:
         return False
     target.write_bytes(converted)
     if kept is not None:
-        _keep(kept, converted)
+        usercache.write_whole(kept, converted)
     return True
 
 
@@ -178,15 +180,3 @@ def _converter_stamp() -> list[Any] | None:
             return None
         stamp.append([spec.origin, st.st_mtime_ns, st.st_size])
     return stamp
-
-
-def _keep(path: Path, data: bytes) -> None:
-    # Written whole, then renamed: a build reading it meanwhile sees no file or all of it.
-    try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".woff2")
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-        os.replace(tmp, path)
-    except OSError:
-        with contextlib.suppress(OSError, UnboundLocalError):
-            os.unlink(tmp)

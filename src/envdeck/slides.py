@@ -35,7 +35,6 @@ Everything envdeck takes from sphinx-revealjs's internals goes through
 from __future__ import annotations
 
 import json
-import re
 import shutil
 from pathlib import Path
 from types import MethodType
@@ -52,7 +51,7 @@ from .config import user_set
 from .deck_assets import page_assets
 from .deck_course import setup_deck_course
 from .deck_extensions import add_extension_scripts, setup_deck_extensions, theme_as_asset
-from .deck_fonts import convert_early, copy_font_css, theme_fonts
+from .deck_fonts import IMPORT, convert_early, copy_font_css, theme_fonts
 from .deck_templates import plain_page_html
 from .revealjs import (
     BUILDER_NAMES,
@@ -498,8 +497,6 @@ class DirectoryHTMLDeckBuilder(DirectoryDeckBuilder):
 
 # --- copying the reveal.js files a deck uses ------------------------------------
 
-_IMPORT = re.compile(r"@import\s+url\(\s*['\"]?([^'\")]+)['\"]?\s*\)\s*;?[ \t]*\n?")
-
 
 def copy_revealjs_file(relpath: str, static: Path, *, woff2: bool = True) -> None:
     """Copy ``revealjs/<relpath>`` from sphinx-revealjs into ``static``, trimmed.
@@ -524,11 +521,11 @@ def copy_revealjs_file(relpath: str, static: Path, *, woff2: bool = True) -> Non
         shutil.copyfile(source, target)
         return
     text = source.read_text("utf8")
-    for match in _IMPORT.finditer(text):
+    for match in IMPORT.finditer(text):
         url = match.group(1)
         if "://" not in url and not url.startswith("//"):
             copy_font_css(source.parent / url, target.parent / url, woff2=woff2)
-    text = _IMPORT.sub(
+    text = IMPORT.sub(
         lambda m: m.group(0) if "://" not in m.group(1) and not m.group(1).startswith("//") else "",
         text,
     )

@@ -106,14 +106,17 @@ def load(kind: str, key: str) -> Any:
 def store(kind: str, key: str, value: Any) -> None:
     """Keep ``value`` (JSON-able) under ``kind``/``key``; silently not, if unwritable."""
     path = entry(kind, key)
-    if path is None:
-        return
-    target = path.with_suffix(".json")
+    if path is not None:
+        write_whole(path.with_suffix(".json"), json.dumps(value).encode("utf8"))
+
+
+def write_whole(target: Path, data: bytes) -> None:
+    """Write ``data`` to ``target`` whole, then rename it into place: a concurrent
+    reader sees the old file or the new one.  Silently nothing, if unwritable."""
     try:
-        # Written whole, then renamed: a concurrent reader sees the old file or the new.
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".json")
-        with os.fdopen(fd, "w", encoding="utf8") as out:
-            json.dump(value, out)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=target.suffix)
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
         os.replace(tmp, target)
     except OSError:
         with contextlib.suppress(OSError, UnboundLocalError):
