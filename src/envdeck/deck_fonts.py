@@ -8,15 +8,15 @@ weigh 320 KiB as WOFF, 210 KiB as WOFF2, more than half of what the page loads. 
 browser takes the first format it reads; one without WOFF2 takes the WOFF file.
 
 WOFF2 is a lossless encoding (Brotli, and a reversible transform of the glyph table):
-fontTools re-encodes the WOFF file, its tables, names and metadata as they are, so the
-font is the same font in another container, as the SIL Open Font License's FAQ asks
-of a web font that keeps its Reserved Font Name.  Brotli at its best compression takes
-about half a second a face, so each font is converted once per machine: the WOFF2 is
-kept in the user's cache under the hash of the WOFF file and the files of fontTools
-and Brotli (a new release of either converts again).  A build that has to convert
-starts as the builder is made, one thread a face (Brotli lets go of the interpreter
-while it compresses), while Sphinx reads the pages.  ``envdeck_woff2 = False`` keeps
-the WOFF files alone.
+fontTools re-encodes the WOFF file, its names, metadata and every table but the
+glyphs' as they are, so the font is the same font in another container, as the SIL
+Open Font License's FAQ asks of a web font that keeps its Reserved Font Name.  Brotli
+at its best compression takes about half a second a face, so each font is converted
+once per machine: the WOFF2 is kept in the user's cache under the hash of the WOFF
+file and the files of fontTools and Brotli (a new release of either converts again).
+A build that has to convert starts as the builder is made, one thread a face (Brotli
+lets go of the interpreter while it compresses), while Sphinx reads the pages.
+``envdeck_woff2 = False`` keeps the WOFF files alone.
 """
 
 from __future__ import annotations
