@@ -581,14 +581,14 @@ def test_facts_tables_are_written_once_and_pages_stay_the_same(build, monkeypatc
     assert once.warnings == ""
     assert written == [True] * 4
     # Two distinct tables (python's, platform's) were written by the translator.
-    assert len(envcheck_render._FACTS_HTML[once.app.builder].written) == 2
+    assert len(envcheck_render._FACTS_HTML[once.app.env].written) == 2
 
     # The same pages with every table made of nodes and written where it stands.
     class Never(dict):
         def __setitem__(self, key, value):
             pass
 
-    monkeypatch.setattr(envcheck_render, "_HTML_BUILDERS", Never())
+    monkeypatch.setattr(envcheck_render, "_FACTS_HTML", Never())
     as_nodes = build(None, freshenv=True)
     assert as_nodes.warnings == ""
     for name in ("index", "more"):

@@ -242,16 +242,6 @@ def not_run() -> nodes.paragraph:
 # --- the post-transform --------------------------------------------------------------
 
 
-#: The builder writing HTML for an environment (set at builder-inited): the facts
-#: tables of an HTML page are written by its own translator, once per build.
-_HTML_BUILDERS: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
-
-
-def remember_html_builder(app: Sphinx) -> None:
-    if app.builder.format == "html":
-        _HTML_BUILDERS[app.env] = app.builder
-
-
 class FactsHTML:
     """Facts tables as the HTML the builder's translator writes for them, made once per
     distinct table in a build: a page of a course shows the same few checks again and
@@ -259,13 +249,16 @@ class FactsHTML:
     left out of the search index either way (:data:`NO_SEARCH`)."""
 
     def __init__(self, builder: Any) -> None:
-        self.builder = builder
+        # Weak: kept per environment, and the builder holds the environment, which
+        # would keep the whole build alive for the rest of the process.
+        self._builder = weakref.ref(builder)
         self.written: dict[tuple[tuple[str, str], ...], str] = {}
 
     def table(self, facts: Mapping[str, str], document: nodes.document) -> nodes.Element:
+        builder = self._builder()
         # The writer's settings (made in prepare_writing), as the page's own has them.
-        settings = getattr(self.builder, "docsettings", None)
-        if settings is None:
+        settings = getattr(builder, "docsettings", None)
+        if builder is None or settings is None:
             return facts_table(facts)
         key = tuple(facts.items())
         html = self.written.get(key)
@@ -273,24 +266,25 @@ class FactsHTML:
             table = facts_table(facts)
             scratch = new_document(document.get("source", ""), settings)
             scratch += table
-            translator = self.builder.create_translator(scratch, self.builder)
+            translator = builder.create_translator(scratch, builder)
             table.walkabout(translator)
             html = self.written[key] = "".join(translator.body)
         return written_facts("", html, format="html", classes=[NO_SEARCH])
 
 
+#: The facts tables of each environment an HTML builder writes (set at builder-inited):
+#: an HTML page's tables are written by its own translator, once per build.
 _FACTS_HTML: weakref.WeakKeyDictionary[Any, FactsHTML] = weakref.WeakKeyDictionary()
+
+
+def remember_html_builder(app: Sphinx) -> None:
+    if app.builder.format == "html":
+        _FACTS_HTML[app.env] = FactsHTML(app.builder)
 
 
 def facts_html(env: Any) -> FactsHTML | None:
     """This build's :class:`FactsHTML`, where an HTML builder writes; else None."""
-    builder = _HTML_BUILDERS.get(env)
-    if builder is None:
-        return None
-    made = _FACTS_HTML.get(builder)
-    if made is None:
-        made = _FACTS_HTML[builder] = FactsHTML(builder)
-    return made
+    return _FACTS_HTML.get(env)
 
 
 class RenderEnvchecks(SphinxPostTransform):
