@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import jinja2
 import pytest
 
 from envdeck import build_cache
@@ -201,6 +202,70 @@ def test_compiled_templates_are_kept_and_an_edited_template_is_compiled_again(
     (built.srcdir / "_templates/page.html").write_text(template.replace("FIRST", "SECOND"))
     edited = build(None, confoverrides={"slide": "1"}, freshenv=True)
     assert "SECOND" in edited.html().get_text() and "FIRST" not in edited.html().get_text()
+
+
+def test_static_templates_are_kept_compiled_and_an_edited_one_is_compiled_again(
+    build: Any, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A static file that is a template (as Sphinx's basic.css.jinja is): rendered
+    # from a string as it is copied, which Jinja's own cache does not serve.
+    conf = 'extensions = ["envdeck"]\nproject = "Kept"\nrevealjs_static_path = ["_static"]\n'
+    template = "/* {{ project }} FIRST */\n.kept { color: red; }\n"
+    compiled: list[str] = []
+    compile_ = jinja2.Environment.compile
+
+    def counting(self: Any, source: Any, *args: Any, **kwargs: Any) -> Any:
+        compiled.append(str(source))
+        return compile_(self, source, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counting)
+
+    def built_css(files: dict[str, str] | None) -> str:
+        compiled.clear()
+        built = build(files, conf=conf, confoverrides={"slide": "1"}, freshenv=True)
+        return (built.outdir / "_static" / "kept.css").read_text("utf8")
+
+    # As Jinja renders a string: without the final newline.
+    assert built_css({"index.md": "# T\n", "_static/kept.css_t": template}) == (
+        "/* Kept FIRST */\n.kept { color: red; }"
+    )
+    assert sum("FIRST" in source for source in compiled) == 1
+    assert any("basic" in source for source in compiled)  # Sphinx's basic.css.jinja too
+    # The next build renders the same from the kept code, compiling none of them.
+    assert built_css(None) == "/* Kept FIRST */\n.kept { color: red; }"
+    assert compiled == []
+    (cache.parent / "src" / "_static" / "kept.css_t").write_text(
+        template.replace("FIRST", "SECOND"), "utf8"
+    )
+    assert built_css(None) == "/* Kept SECOND */\n.kept { color: red; }"
+    assert [source for source in compiled if "Kept" in source or "project" in source] == [
+        template.replace("FIRST", "SECOND")
+    ]
+
+
+def test_a_template_bridge_of_the_authors_own_is_the_one_the_deck_uses(
+    build: Any, cache: Path
+) -> None:
+    conf = (
+        "import os, sys\n"
+        "sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))\n"
+        'extensions = ["envdeck"]\n'
+        'template_bridge = "envdeck_test_bridge.Bridge"\n'
+    )
+    bridge = (
+        "from sphinx.jinja2glue import BuiltinTemplateLoader\n"
+        "class Bridge(BuiltinTemplateLoader):\n"
+        "    def render(self, template, context):\n"
+        "        return '<!-- bridge -->' + super().render(template, context)\n"
+    )
+    built = build(
+        {"index.md": "# T\n\nWords.\n", "envdeck_test_bridge.py": bridge},
+        conf=conf,
+        confoverrides={"slide": "1"},
+    )
+    assert type(built.app.builder.templates).__name__ == "Bridge"
+    page = (built.outdir / "index.html").read_text("utf8")
+    assert page.startswith("<!-- bridge -->") and "reveal.js" in page
 
 
 def test_a_template_cache_folder_gone_during_the_build_leaves_the_deck_as_it_is(

@@ -25,7 +25,10 @@ again in each one though their result has not changed:
 * **Page templates.**  Jinja compiles the deck's templates to Python in every build.
   Its own bytecode cache keeps them, checked against the template's source, in a
   folder named for Jinja's, Sphinx's and Python's versions and the template
-  environment's options (what else shapes the compiled code).
+  environment's options (what else shapes the compiled code).  The static files that
+  are templates (Sphinx's ``basic.css.jinja``, a theme's ``*_t``) come to Jinja as
+  strings, which its cache does not serve: :class:`KeptTemplates` keeps them there
+  too, named by their source.
 
 Where the cache directory cannot be written, every build does all the work, as
 without it.
@@ -48,6 +51,7 @@ import sphinx
 from jinja2 import Environment, FileSystemBytecodeCache
 from pygments.lexers._mapping import LEXERS
 from sphinx import highlighting
+from sphinx.jinja2glue import BuiltinTemplateLoader
 
 from .checks import usercache
 
@@ -228,6 +232,27 @@ def keep_compiled_templates(templates: Any) -> None:
     except OSError:
         return
     environment.bytecode_cache = _QuietBytecodeCache(str(folder))
+
+
+class KeptTemplates(BuiltinTemplateLoader):
+    """Sphinx's template loader, whose string templates are kept compiled as well."""
+
+    def render_string(self, source: str, context: dict[str, Any]) -> str:
+        environment = self.environment
+        cache = environment.bytecode_cache
+        if cache is None:
+            return super().render_string(source, context)
+        # A string comes without a file name: its bucket is named by its source.
+        name = f"<string {hashlib.sha256(source.encode('utf8')).hexdigest()}>"
+        bucket = cache.get_bucket(environment, name, None, source)
+        if bucket.code is None:
+            bucket.code = environment.compile(source)
+            cache.set_bucket(bucket)
+        # As Environment.from_string makes it, from the kept code.
+        template = environment.template_class.from_code(
+            environment, bucket.code, environment.make_globals(None), None
+        )
+        return template.render(context)
 
 
 class _QuietBytecodeCache(FileSystemBytecodeCache):

@@ -46,7 +46,7 @@ from sphinx.writers.html5 import HTML5Translator
 
 from . import deck_code
 from .assets import copy_static
-from .build_cache import KeptHighlights, highlight_kept, keep_compiled_templates
+from .build_cache import KeptHighlights, KeptTemplates, highlight_kept, keep_compiled_templates
 from .config import user_set
 from .deck_assets import page_assets
 from .deck_course import setup_deck_course
@@ -320,6 +320,12 @@ class DeckBuilder(RevealjsBuilder):
             theme = f"{engine(self).theme_dir}/{self.config.revealjs_style_theme}.css"
             convert_early(theme_fonts(REVEALJS_STATIC / theme))
         self._plain_titles: dict[tuple[str, str], dict[str, str]] = {}
+
+    def create_template_bridge(self) -> None:
+        if self.config.template_bridge:
+            super().create_template_bridge()  # the author's own: theirs to keep
+        else:
+            self.templates = KeptTemplates()
 
     def render_partial(self, node: nodes.Node | None) -> dict[str, str]:
         # Sphinx renders a page's title and those of its neighbours and parents with
