@@ -15,6 +15,8 @@ from typing import Any
 
 import pytest
 from browser_support import LAUNCH_FLAGS, chromium_or_skip, open_deck, serve
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sphinx.testing.util import SphinxTestApp
 
 from envdeck.deck_assets import css_for, parse_css
@@ -136,6 +138,53 @@ def test_css_for_keeps_what_the_classes_can_match() -> None:
         "@keyframes sd-k{0%{opacity:0}100%{opacity:1}}"
     )
     assert ".sd-a .sd-b,.sd-c{margin:0}" in css_for(rules, {"sd-c"})
+
+
+SD_CLASSES = ["sd-a", "sd-b", "sd-card", "sd-row"]
+
+
+@st.composite
+def style_sheets(draw: st.DrawFn, depth: int = 0) -> tuple[str, str]:
+    """Minified CSS of plain rules, at-rules with rules inside and at-rules with
+    blocks; and the same sheet as a page with no sd- class keeps it."""
+    sheet, kept = [], []
+    for _ in range(draw(st.integers(1 if depth else 0, 5))):  # no empty @media
+        kind = draw(st.integers(0, 4 if depth < 2 else 2))
+        if kind <= 1:  # a rule, its selectors naming sd- classes or none
+            selectors = [
+                " ".join(f".{name}" for name in names) or "body"
+                for names in draw(
+                    st.lists(
+                        st.lists(st.sampled_from(SD_CLASSES), max_size=2), min_size=1, max_size=3
+                    )
+                )
+            ]
+            rule = f"{','.join(selectors)}{{color:red}}"
+            sheet.append(rule)
+            if "body" in selectors:
+                kept.append(rule)
+        elif kind == 2:  # blocks inside a block: kept whole
+            rule = "@keyframes sd-k{0%{opacity:0}100%{opacity:1}}"
+            sheet.append(rule)
+            kept.append(rule)
+        else:  # rules inside a block: kept when one of them is
+            inner, inner_kept = draw(style_sheets(depth + 1))
+            prelude = draw(st.sampled_from(["@media (min-width:576px)", "@supports (x:y)"]))
+            sheet.append(f"{prelude}{{{inner}}}")
+            if inner_kept:
+                kept.append(f"{prelude}{{{inner_kept}}}")
+    return "".join(sheet), "".join(kept)
+
+
+@settings(max_examples=150, deadline=None, database=None)
+@given(sheet=style_sheets())
+def test_a_page_with_every_class_keeps_the_whole_sheet_and_one_with_none_the_rest(
+    sheet: tuple[str, str],
+) -> None:
+    text, without_sd = sheet
+    rules = parse_css(text)
+    assert css_for(rules, set(SD_CLASSES)) == text
+    assert css_for(rules, set()) == without_sd
 
 
 # --- in Chromium -------------------------------------------------------------------------

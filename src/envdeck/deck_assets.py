@@ -84,7 +84,7 @@ def asset_name(asset: Any) -> str:
 # --- sphinx-design's style sheet, per page -----------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class Rule:
     """A rule of a style sheet, or an at-rule holding rules (``@media``)."""
 
@@ -130,6 +130,9 @@ def _parse_block(text: str, at: int, classes: re.Pattern[str]) -> tuple[list[Rul
 
 
 def _matching_brace(text: str, opening: int) -> int:
+    close = text.find("}", opening)
+    if close != -1 and text.find("{", opening + 1, close) == -1:
+        return close  # a rule with no block inside: nearly all of them
     depth = 0
     for index in range(opening, len(text)):
         if text[index] == "{":
