@@ -35,7 +35,8 @@ from envdeck.checks import (
 )
 from envdeck.checks.base import Findings
 from envdeck.checks.environment import env_of_program
-from envdeck.checks.tools import flag_word, run
+from envdeck.checks.tools import run
+from envdeck.checks.values import flag_word
 
 ALL = [
     "python", "platform", "venv", "venv-paths", "venv-relocation", "gitignore",

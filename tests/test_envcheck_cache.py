@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from conftest import sphinx_build
 
+import envdeck.checks
 import envdeck.envcheck.state
 from envdeck.checks import check_names
 
@@ -27,13 +28,13 @@ INDEX = "# Home\n\n```{toctree}\n:glob:\n\n*\n```\n"
 def ran(monkeypatch) -> Counter[str]:
     """Names of the checks run, counted (the real checks run)."""
     counts: Counter[str] = Counter()
-    real = envdeck.envcheck.state.run_check
+    real = envdeck.checks.run_check
 
     def counting(name, ctx):
         counts[name] += 1
         return real(name, ctx)
 
-    monkeypatch.setattr(envdeck.envcheck.state, "run_check", counting)
+    monkeypatch.setattr(envdeck.checks, "run_check", counting)
     return counts
 
 

@@ -22,7 +22,8 @@ from typing import Any, TextIO
 
 from . import __version__
 from .checks import CheckContext, CheckResult, Redactor, Status, check_names, get_check, run_check
-from .checks.base import convert_options, find_project, parse_seconds
+from .checks.base import convert_options
+from .checks.values import find_project, parse_seconds
 from .summary import add_summary_parser
 from .terminal import colour, plain, wants_colour, wrap
 

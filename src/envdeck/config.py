@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING, Any
 import sphinx
 from sphinx.errors import ConfigError
 
-from .checks.base import MAX_TIMEOUT, find_project, parse_seconds
-from .checks.tools import flag_word
+from .checks.errors import MAX_TIMEOUT
+from .checks.values import find_project, flag_word, parse_seconds
 from .jinja_limits import DEFAULT_MAX_OUTPUT, DEFAULT_SECONDS
 from .translations import __
 from .warnings_ import EnvdeckWarning, warn

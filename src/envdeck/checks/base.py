@@ -7,7 +7,6 @@ the ``envdeck check`` command line and the tests.
 from __future__ import annotations
 
 import importlib
-import math
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -17,8 +16,9 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from .errors import MAX_TIMEOUT, CheckSkipped, CheckTimeout, start_clock
+from .errors import CheckSkipped, CheckTimeout, start_clock
 from .redact import Redactor
+from .values import parse_seconds
 
 #: Seconds a check may run past ``ctx.timeout`` (thread start-up, cleaning up) before
 #: it is abandoned and reported as timed out.
@@ -104,16 +104,6 @@ class CheckContext:
     options: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     #: environment variables whose values may appear in results
     env_allowlist: frozenset[str] = frozenset()
-
-
-def find_project(start: Path) -> Path:
-    """The nearest directory upwards from ``start`` (itself included) with a
-    pyproject.toml or uv.lock; ``start`` when none has one."""
-    start = start.absolute()
-    for directory in (start, *start.parents):
-        if (directory / "pyproject.toml").is_file() or (directory / "uv.lock").is_file():
-            return directory
-    return start
 
 
 @dataclass
@@ -259,24 +249,6 @@ def get_check(name: str) -> Check:
     except KeyError:
         known = ", ".join(check_names())
         raise KeyError(f"unknown check {name!r}; the checks are: {known}") from None
-
-
-def parse_seconds(value: Any, limit: float = MAX_TIMEOUT) -> float:
-    """A timeout: a finite number of seconds above 0 and at most ``limit``.
-
-    ``ValueError`` with the valid range otherwise (``inf``, ``nan``, ``1e10``, ``-1``,
-    a word).  The config, the command line and the check runner all read timeouts here.
-    """
-    expected = f"a number of seconds above 0 and at most {limit:g}"
-    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        raise ValueError(f"expected {expected}, got {value!r}")
-    try:
-        seconds = float(value)
-    except (ValueError, OverflowError):
-        raise ValueError(f"expected {expected}, got {value!r}") from None
-    if not (math.isfinite(seconds) and 0 < seconds <= limit):
-        raise ValueError(f"expected {expected}, got {value!r}")
-    return seconds
 
 
 def convert_options(check: Check, raw: Mapping[str, str]) -> dict[str, Any]:

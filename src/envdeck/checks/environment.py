@@ -14,7 +14,8 @@ from importlib import metadata
 from pathlib import Path, PurePath, PureWindowsPath
 
 from .errors import CheckSkipped
-from .tools import dist_name, distributions, flag_word, in_venv, normalize, project_venv, site_dirs
+from .tools import dist_name, distributions, in_venv, normalize, project_venv, site_dirs
+from .values import flag_word
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,8 @@ from . import inputs, usercache
 from .base import CheckContext, Outcome, Status, check
 from .errors import CheckSkipped
 from .toml import PyprojectError, read_dependencies
-from .tools import flag_word, plural, run, shorten
+from .tools import plural, run, shorten
+from .values import flag_word
 
 _NAME = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$")
 

@@ -317,17 +317,6 @@ def venv_program(venv: Path, name: str) -> Path:
     return scripts_dir(venv) / (f"{name}.exe" if windows_layout(venv) else name)
 
 
-#: How a person writes yes and no: in options, on the command line, in the environment.
-TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
-FALSE_WORDS = frozenset({"0", "false", "no", "off", ""})
-
-
-def flag_word(value: str) -> bool | None:
-    """``value`` read as yes (True) or no (False), in any case; None for another word."""
-    word = value.strip().lower()
-    return True if word in TRUE_WORDS else False if word in FALSE_WORDS else None
-
-
 def shorten(items: Sequence[str], limit: int = 8) -> str:
     """``a, b, c and 5 more``."""
     if len(items) <= limit:

@@ -14,7 +14,7 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.util.docutils import SphinxDirective
 
-from ..checks import check_names, get_check
+from .. import checks
 from ..translations import __
 from ..warnings_ import EnvdeckWarning, warn
 from .nodes import envcheck_node, envcheck_report_node
@@ -167,7 +167,7 @@ class EnvcheckDirective(_EnvcheckBase):
     def run(self) -> list[nodes.Node]:
         self.warn_repeated()
         name = self.arguments[0] if self.arguments else ""
-        if name not in check_names():
+        if name not in checks.check_names():
             if name:
                 self.warn(
                     "envcheck: unknown check {name!r}; the checks are: {known}",
@@ -177,7 +177,7 @@ class EnvcheckDirective(_EnvcheckBase):
             else:
                 self.warn("envcheck: no check named; the checks are: {known}", known=known_checks())
             return []
-        check = get_check(name)
+        check = checks.get_check(name)
 
         expect = self.options.get("expect", "").strip().lower() or None
         if expect is not None and expect not in EXPECTABLE:
@@ -285,7 +285,7 @@ class EnvcheckReportDirective(_EnvcheckBase):
         self.warn_repeated()
         flags = self.flags()
         asked = re.split(r"[\s,]+", self.arguments[0].strip()) if self.arguments else []
-        known = check_names()
+        known = checks.check_names()
         unknown = [name for name in asked if name not in known]
         if unknown:
             self.warn(

@@ -27,7 +27,6 @@ from sphinx.util.docutils import new_document
 from sphinx_design.shared import PassthroughTextElement, create_component
 
 from ..assets import add_css
-from ..checks import CheckResult
 from ..config import source_date_epoch
 from ..revealjs import is_deck
 from ..translations import N_, _
@@ -36,6 +35,8 @@ from .state import CachedResult, EnvcheckUse, get_data
 
 if TYPE_CHECKING:
     from sphinx.application import Sphinx
+
+    from ..checks import CheckResult
 
 STATIC_CSS = "envcheck.css"
 

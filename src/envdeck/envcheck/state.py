@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..checks import CheckContext, CheckResult, Status, check_names, fingerprint, run_check
+from .. import checks
 from ..translations import __, n__
 from ..warnings_ import LOGGER, EnvdeckWarning, warn
 
@@ -38,11 +38,10 @@ if TYPE_CHECKING:
     from sphinx.application import Sphinx
     from sphinx.environment import BuildEnvironment
 
+    from ..checks import CheckContext, CheckResult
+
 #: Outcomes an author may ask for with ``:expect:`` (``error`` is never the point).
 EXPECTABLE = ("pass", "warn", "fail", "skip")
-
-#: Order of the statuses in the end-of-build line and the report.
-STATUS_ORDER = tuple(status.value for status in Status)
 
 #: Checks run concurrently in threads; most of their time is spent in subprocesses.
 MAX_THREADS = 8
@@ -63,7 +62,7 @@ class CheckRequest:
         return json.dumps([self.name, self.project, self.options, self.timeout, self.env_allowlist])
 
     def context(self) -> CheckContext:
-        return CheckContext(
+        return checks.CheckContext(
             project=Path(self.project),
             timeout=self.timeout,
             options=dict(self.options),
@@ -97,11 +96,11 @@ class CachedResult:
 
     @property
     def check_result(self) -> CheckResult:
-        return CheckResult.from_dict(self.result)
+        return checks.CheckResult.from_dict(self.result)
 
     @property
     def status(self) -> str:
-        return str(Status(self.result["status"]).value)
+        return str(checks.Status(self.result["status"]).value)
 
 
 @dataclass
@@ -153,7 +152,7 @@ class BuildRun:
         key = request.key
         if key not in self.fingerprints:
             try:
-                self.fingerprints[key] = fingerprint(request.name, request.context())
+                self.fingerprints[key] = checks.fingerprint(request.name, request.context())
             except Exception as err:  # a broken fingerprint must not stop the build
                 LOGGER.debug(__("envdeck: no fingerprint for %s: %r"), request.name, err)
                 # Unique, so the check re-runs each build rather than go stale.
@@ -245,7 +244,7 @@ def run_pending_checks(app: Sphinx, env: BuildEnvironment) -> list[str]:
             data.results[request.key] = CachedResult(
                 run.fingerprint(request), result.to_dict(), checked_at
             )
-            run.ran.append(tally_label(Status(result.status).value, expects[request.key]))
+            run.ran.append(tally_label(checks.Status(result.status).value, expects[request.key]))
     # Results no page shows any more would only grow the pickled env.
     for key in set(data.results) - set(requests):
         del data.results[key]
@@ -271,7 +270,7 @@ def run_pending_checks(app: Sphinx, env: BuildEnvironment) -> list[str]:
 
 def _run_one(request: CheckRequest) -> tuple[CheckResult, float]:
     checked_at = time.time()
-    return run_check(request.name, request.context()), checked_at
+    return checks.run_check(request.name, request.context()), checked_at
 
 
 def problem(use: EnvcheckUse, cached: CachedResult) -> str | None:
@@ -285,9 +284,9 @@ def problem(use: EnvcheckUse, cached: CachedResult) -> str | None:
                 "envcheck {name!r} was expected to {expect} but gave {status}: {summary}"
             ).format(expect=use.expect, status=status, **fields)
         return None
-    if status == Status.FAIL.value:
+    if status == checks.Status.FAIL.value:
         return __("envcheck {name!r} failed: {summary}").format(**fields)
-    if status == Status.ERROR.value:
+    if status == checks.Status.ERROR.value:
         return __("envcheck {name!r} could not run: {summary}").format(**fields)
     return None
 
@@ -325,7 +324,9 @@ def finish_build(app: Sphinx, exception: Exception | None) -> None:
         return
     cached = __("{count} cached").format(count=len(run.cached))
     # A cached failure is named: the build may fail on it with no check run.
-    loud = by_status(s for s in run.cached if s in (Status.FAIL.value, Status.ERROR.value))
+    loud = by_status(
+        s for s in run.cached if s in (checks.Status.FAIL.value, checks.Status.ERROR.value)
+    )
     if loud:
         cached += __("; {tally} (cached)").format(tally=loud)
     if run.ran:
@@ -348,18 +349,19 @@ def finish_build(app: Sphinx, exception: Exception | None) -> None:
 def tally_label(status: str, expects: set[str | None]) -> str:
     """``status``, or ``"expected fail"`` when every use of the result asks for that
     outcome with ``:expect:``: a demonstration's failure is not one to count."""
-    if status != Status.PASS.value and expects == {status}:
+    if status != checks.Status.PASS.value and expects == {status}:
         return f"expected {status}"
     return status
 
 
 def by_status(statuses: Iterable[str]) -> str:
     """``"2 pass, 1 fail, 1 expected fail"``: how many of each status, in
-    STATUS_ORDER, then the expected ones."""
+    the order of :class:`~envdeck.checks.Status`, then the expected ones."""
+    order = [status.value for status in checks.Status]
     counts = Counter(statuses)
     # The statuses are the checks' own names (as :expect: takes them), not words.
-    tally = [f"{counts[s]} {s}" for s in STATUS_ORDER if counts[s]]
-    for status in STATUS_ORDER:
+    tally = [f"{counts[s]} {s}" for s in order if counts[s]]
+    for status in order:
         if counts[f"expected {status}"]:
             tally.append(
                 __("{count} expected {status}").format(
@@ -370,4 +372,4 @@ def by_status(statuses: Iterable[str]) -> str:
 
 
 def known_checks() -> str:
-    return ", ".join(check_names())
+    return ", ".join(checks.check_names())

@@ -1,4 +1,5 @@
-"""A finished build leaves nothing of itself alive in the process.
+"""What a build leaves in its process: nothing of itself once it is done, and none of
+the check library where no page checks anything.
 
 Test suites, servers that rebuild on each change and notebooks build many times in
 one process: whatever envdeck keeps per build (module-level registries keyed on the
@@ -6,11 +7,16 @@ application, its environment or its builder) must let go of them, or every build
 doctrees, pages and caches stay in memory until the process ends.  (Sphinx's own
 logging holds the latest application until the next one starts, so a build is
 looked for after the next.)
+
+A deck of a doc set that has no envcheck (the usual case when envdeck is added to an
+existing project) should not pay for loading the twelve checks and their helpers.
 """
 
 from __future__ import annotations
 
 import gc
+import subprocess
+import sys
 import weakref
 from io import StringIO
 from pathlib import Path
@@ -70,3 +76,40 @@ def test_the_app_its_environment_and_builder_are_freed_after_a_build(
     build("second").cleanup()
     gc.collect()
     assert [name for name, ref in refs.items() if ref() is not None] == []
+
+
+#: A build in a process of its own; then which modules of the check library it loaded.
+BUILD_PROCESS = """
+import sys
+from sphinx.cmd.build import main
+status = main(["-q", *sys.argv[1:]])
+print(sorted(name for name in sys.modules if name.startswith("envdeck.checks.")))
+sys.exit(status)
+"""
+
+
+@pytest.mark.parametrize("overrides", [[], ["-D", "slide=1"]], ids=["handout", "deck"])
+def test_the_checks_load_only_where_a_page_has_an_envcheck(
+    tmp_path: Path, own_cache: Path, overrides: list[str]
+) -> None:
+    srcdir = tmp_path / "src"
+    srcdir.mkdir()
+    (srcdir / "conf.py").write_text('extensions = ["envdeck"]\n', "utf8")
+
+    def loaded(page: str, out: str) -> list[str]:
+        (srcdir / "index.md").write_text(page, "utf8")
+        proc = subprocess.run(
+            [sys.executable, "-c", BUILD_PROCESS, *overrides, str(srcdir), str(tmp_path / out)],
+            capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        assert "Lifetime" in (tmp_path / out / "index.html").read_text("utf8")
+        return [name.strip("' ") for name in proc.stdout.strip("[]\n").split(",")]
+
+    without = loaded(PAGE.replace("```{envcheck} python\n```\n", ""), "without")
+    # The config's values and the user cache only: no check, no registry, no redactor.
+    assert set(without) <= {
+        "envdeck.checks.errors",
+        "envdeck.checks.values",
+        "envdeck.checks.usercache",
+    }
+    assert {"envdeck.checks.base", "envdeck.checks.interpreter"} <= set(loaded(PAGE, "with"))
