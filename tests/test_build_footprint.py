@@ -113,3 +113,54 @@ def test_the_checks_load_only_where_a_page_has_an_envcheck(
         "envdeck.checks.usercache",
     }
     assert {"envdeck.checks.base", "envdeck.checks.interpreter"} <= set(loaded(PAGE, "with"))
+
+
+CARDS_AND_CODE = """\
+# Cards
+
+::::{grid} 2
+:::{grid-item-card} One
+A card with {octicon}`rocket` on it.
+:::
+::::
+
+## Code
+
+```python
+print("code")
+```
+"""
+
+
+def test_a_deck_lets_go_of_its_page_caches_and_sphinx_designs_icons_when_done(
+    tmp_path: Path, own_cache: Path
+) -> None:
+    from sphinx_design.icons import get_octicon_data
+
+    srcdir = tmp_path / "src"
+    srcdir.mkdir()
+    (srcdir / "conf.py").write_text('extensions = ["envdeck"]\n', "utf8")
+    (srcdir / "index.md").write_text(CARDS_AND_CODE, "utf8")
+    app = SphinxTestApp(
+        "html",
+        srcdir=srcdir,
+        builddir=tmp_path / "_build",
+        status=StringIO(),
+        warning=StringIO(),
+        confoverrides={"slide": "1"},
+    )
+    try:
+        app.build()
+        page = Path(app.outdir, "index.html").read_text("utf8")
+        assert "sd-card" in page and "<svg" in page and "envdeck-design-" in page
+        builder = app.builder
+        held = [name for name in vars(builder) if name.startswith("_envdeck_")]
+        assert held == [] and builder._plain_titles == {}
+        assert get_octicon_data.cache_info().currsize == 0
+        # The code this build coloured was kept before the builder let go of it.
+        assert list((own_cache / "highlights").glob("*.json"))
+        # Writing the pages again makes what it needs anew: the same page.
+        app.build(force_all=True)
+        assert Path(app.outdir, "index.html").read_text("utf8") == page
+    finally:
+        app.cleanup()

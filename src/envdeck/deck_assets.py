@@ -285,6 +285,17 @@ INLINE = frozenset(
 SPLIT_PLUGIN = "(window.EnvdeckSplit && Reveal.registerPlugin(EnvdeckSplit), {})"
 
 
+#: What this module keeps on a deck builder while it writes pages.
+_ON_BUILDER = ("_envdeck_design_styles", "_envdeck_pygments_rules", "_envdeck_inline")
+
+
+def forget(builder: Any) -> None:
+    """Drop what this module kept on ``builder``: its pages are written (made again
+    if it writes more)."""
+    for name in _ON_BUILDER:
+        builder.__dict__.pop(name, None)
+
+
 def pygments_css(builder: Any, text: str, body: str) -> str:
     """Pygments' style sheet cut to the rules that elements of ``body`` can match."""
     parsed = builder.__dict__.setdefault("_envdeck_pygments_rules", {})

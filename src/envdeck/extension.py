@@ -9,6 +9,7 @@ from .assets import setup_assets
 from .checker_download import setup_checker_download
 from .config import setup_config
 from .deck_templates import setup_deck_templates
+from .design import setup_design
 from .envcheck import setup_envcheck
 from .handout import setup_handout
 from .myst import setup_myst
@@ -26,7 +27,7 @@ def setup_extension(app: Sphinx) -> dict[str, Any]:
     # The oldest Sphinx that CI builds with (a Sphinx 7.3 venv).
     app.require_sphinx("7.3")
     setup_myst(app)
-    app.setup_extension("sphinx_design")
+    setup_design(app)
     setup_config(app)
     setup_assets(app)
     setup_templating(app)

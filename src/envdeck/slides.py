@@ -44,11 +44,10 @@ from docutils import nodes
 from sphinx.builders.dirhtml import DirectoryHTMLBuilder
 from sphinx.writers.html5 import HTML5Translator
 
-from . import deck_code
+from . import deck_assets, deck_code
 from .assets import copy_static
 from .build_cache import KeptHighlights, KeptTemplates, highlight_kept, keep_compiled_templates
 from .config import user_set
-from .deck_assets import page_assets
 from .deck_course import setup_deck_course
 from .deck_extensions import add_extension_scripts, setup_deck_extensions, theme_as_asset
 from .deck_fonts import IMPORT, convert_early, copy_font_css, theme_fonts
@@ -552,7 +551,20 @@ def choose_page_assets(
     # configure_theme() inserted the theme as a plain string, which stops Sphinx
     # from sorting the style sheets by priority (theme_as_asset made it an asset).
     ctx["css_files"] = sorted(ctx["css_files"], key=lambda css: getattr(css, "priority", 150))
-    page_assets(app.builder, ctx, NOTES_PLUGIN["name"])
+    deck_assets.page_assets(app.builder, ctx, NOTES_PLUGIN["name"])
+
+
+def release_page_caches(app: Sphinx, exception: Exception | None) -> None:
+    """Let go of what the deck builder kept for writing its pages, once they are written.
+
+    The application outlives its build (Sphinx's logging holds it until the next
+    one starts), and Python's full collections, at exit among others, walk all it
+    holds: the parsed style sheets alone are some thousand objects.
+    """
+    builder = app.builder
+    if isinstance(builder, DeckBuilder):
+        builder._plain_titles = {}
+        deck_assets.forget(builder)
 
 
 def keep_highlights(app: Sphinx, exception: Exception | None) -> None:
@@ -571,6 +583,7 @@ def setup_slides(app: Sphinx) -> None:
     app.connect("config-inited", configure_revealjs, priority=150)
     app.connect("builder-inited", check_deck_flag)
     app.connect("build-finished", keep_highlights)
+    app.connect("build-finished", release_page_caches, priority=900)
     # Late: after every extension added its page's files; before the deck's
     # network check (priority 900) sees what the page loads.
     app.connect("html-page-context", choose_page_assets, priority=800)
