@@ -42,14 +42,20 @@ print("code")
 """
 
 
+def project(tmp_path: Path, page: str) -> Path:
+    """A project of envdeck's with ``page`` as its index."""
+    srcdir = tmp_path / "src"
+    srcdir.mkdir()
+    (srcdir / "conf.py").write_text('extensions = ["envdeck"]\n', "utf8")
+    (srcdir / "index.md").write_text(page, "utf8")
+    return srcdir
+
+
 @pytest.mark.parametrize("overrides", [{}, {"slide": "1"}], ids=["handout", "deck"])
 def test_the_app_its_environment_and_builder_are_freed_after_a_build(
     tmp_path: Path, own_cache: Path, overrides: dict[str, str]
 ) -> None:
-    srcdir = tmp_path / "src"
-    srcdir.mkdir()
-    (srcdir / "conf.py").write_text('extensions = ["envdeck"]\n', "utf8")
-    (srcdir / "index.md").write_text(PAGE, "utf8")
+    srcdir = project(tmp_path, PAGE)
 
     def build(name: str) -> SphinxTestApp:
         app = SphinxTestApp(
@@ -92,9 +98,7 @@ sys.exit(status)
 def test_the_checks_load_only_where_a_page_has_an_envcheck(
     tmp_path: Path, own_cache: Path, overrides: list[str]
 ) -> None:
-    srcdir = tmp_path / "src"
-    srcdir.mkdir()
-    (srcdir / "conf.py").write_text('extensions = ["envdeck"]\n', "utf8")
+    srcdir = project(tmp_path, PAGE)
 
     def loaded(page: str, out: str) -> list[str]:
         (srcdir / "index.md").write_text(page, "utf8")
@@ -137,10 +141,7 @@ def test_a_deck_lets_go_of_its_page_caches_and_sphinx_designs_icons_when_done(
 ) -> None:
     from sphinx_design.icons import get_octicon_data
 
-    srcdir = tmp_path / "src"
-    srcdir.mkdir()
-    (srcdir / "conf.py").write_text('extensions = ["envdeck"]\n', "utf8")
-    (srcdir / "index.md").write_text(CARDS_AND_CODE, "utf8")
+    srcdir = project(tmp_path, CARDS_AND_CODE)
     app = SphinxTestApp(
         "html",
         srcdir=srcdir,
