@@ -220,9 +220,12 @@ def test_static_templates_are_kept_compiled_and_an_edited_one_is_compiled_again(
 
     monkeypatch.setattr(jinja2.Environment, "compile", counting)
 
+    srcdirs: list[Path] = []
+
     def built_css(files: dict[str, str] | None) -> str:
         compiled.clear()
         built = build(files, conf=conf, confoverrides={"slide": "1"}, freshenv=True)
+        srcdirs.append(built.srcdir)
         return (built.outdir / "_static" / "kept.css").read_text("utf8")
 
     # As Jinja renders a string: without the final newline.
@@ -234,9 +237,7 @@ def test_static_templates_are_kept_compiled_and_an_edited_one_is_compiled_again(
     # The next build renders the same from the kept code, compiling none of them.
     assert built_css(None) == "/* Kept FIRST */\n.kept { color: red; }"
     assert compiled == []
-    (cache.parent / "src" / "_static" / "kept.css_t").write_text(
-        template.replace("FIRST", "SECOND"), "utf8"
-    )
+    (srcdirs[0] / "_static" / "kept.css_t").write_text(template.replace("FIRST", "SECOND"), "utf8")
     assert built_css(None) == "/* Kept SECOND */\n.kept { color: red; }"
     assert [source for source in compiled if "Kept" in source or "project" in source] == [
         template.replace("FIRST", "SECOND")
@@ -244,8 +245,12 @@ def test_static_templates_are_kept_compiled_and_an_edited_one_is_compiled_again(
 
 
 def test_a_template_bridge_of_the_authors_own_is_the_one_the_deck_uses(
-    build: Any, cache: Path
+    build: Any, cache: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # conf.py puts its folder on sys.path, as a project does: undone after the test.
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    monkeypatch.setitem(sys.modules, "envdeck_test_bridge", None)
+    del sys.modules["envdeck_test_bridge"]
     conf = (
         "import os, sys\n"
         "sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))\n"

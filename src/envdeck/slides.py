@@ -320,6 +320,11 @@ class DeckBuilder(RevealjsBuilder):
             convert_early(theme_fonts(REVEALJS_STATIC / theme))
         self._plain_titles: dict[tuple[str, str], dict[str, str]] = {}
 
+    def release_page_caches(self) -> None:
+        """Let go of what was kept for writing pages (made again if it writes more)."""
+        self._plain_titles = {}
+        deck_assets.forget(self)
+
     def create_template_bridge(self) -> None:
         if self.config.template_bridge:
             super().create_template_bridge()  # the author's own: theirs to keep
@@ -561,10 +566,8 @@ def release_page_caches(app: Sphinx, exception: Exception | None) -> None:
     one starts), and Python's full collections, at exit among others, walk all it
     holds: the parsed style sheets alone are some thousand objects.
     """
-    builder = app.builder
-    if isinstance(builder, DeckBuilder):
-        builder._plain_titles = {}
-        deck_assets.forget(builder)
+    if isinstance(app.builder, DeckBuilder):
+        app.builder.release_page_caches()
 
 
 def keep_highlights(app: Sphinx, exception: Exception | None) -> None:
